@@ -1,0 +1,37 @@
+package dev.satchel.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root {@code satchel} command. Subcommands are registered here, one class each. */
+@Command(
+        name = "satchel",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Ship on-device ONNX models: inspect, quantize, check against devices, sign, pack and verify.",
+        subcommands = {
+            InspectCommand.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  success        1  check or gate failed   2  usage error",
+            "  3  invalid input  4  verification failed    5  I/O or environment error",
+            "  70 internal error (please report it)",
+            "",
+            "Example:",
+            "  satchel inspect model.onnx --dim batch=1 --dim sequence=128",
+        })
+public final class SatchelCommand implements Runnable {
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
