@@ -13,6 +13,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        System.setProperty("satchel.examples", ModelPaths.examplesHelp());
         CommandLine cli = new CommandLine(new SatchelCommand());
         cli.setOut(out);
         cli.setErr(err);
