@@ -81,10 +81,11 @@ public final class OnnxModel {
      */
     public ByteBuffer tensorData(Onnx.TensorProto t) throws ModelException {
         if (ExternalData.isExternal(t)) {
-            return external.map(t).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            return external.map(t).asReadOnlyBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         }
         if (t.hasRawData()) {
-            return t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            // slice(): heap-backed ByteStrings return buffers whose position is the array offset.
+            return t.getRawData().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         }
         return dev.satchel.model.internal.TypedFields.encode(t);
     }

@@ -314,7 +314,7 @@ public final class ShapeEngine {
             case "Dropout":
                 return List.of(same(x), Info.of(x.type.withElementType(DataType.BOOL)));
             case "BatchNormalization":
-                return List.of(same(x), null, null, null, null);
+                return Arrays.asList(same(x), null, null, null, null);
             case "LayerNormalization":
                 return layerNorm(n, x);
             case "Cast":
@@ -464,7 +464,7 @@ public final class ShapeEngine {
             case "Gelu": case "FastGelu": case "BiasGelu": case "QuickGelu":
                 return List.of(same(x));
             case "SkipLayerNormalization": case "SkipSimplifiedLayerNormalization":
-                return List.of(same(x), null, null, same(x));
+                return Arrays.asList(same(x), null, null, same(x));
             case "SimplifiedLayerNormalization":
                 return layerNorm(n, x);
             case "MatMulNBits": {
@@ -500,7 +500,7 @@ public final class ShapeEngine {
 
     private static List<Info> layerNorm(Onnx.NodeProto n, Info x) {
         if (!x.hasRank()) {
-            return List.of(same(x), null, null);
+            return Arrays.asList(same(x), null, null);
         }
         int r = x.shape().size();
         int axis = axis(attrI(n, "axis", -1), r);
