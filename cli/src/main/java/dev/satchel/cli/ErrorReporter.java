@@ -40,6 +40,13 @@ final class ErrorReporter {
         if (ex instanceof NoSuchFileException) {
             return ExitCode.INPUT_INVALID;
         }
+        if (ex instanceof dev.satchel.verifier.signature.ModelSignatureException) {
+            return ExitCode.VERIFICATION_FAILED;
+        }
+        if (ex instanceof dev.satchel.signing.SigningException) {
+            return ((dev.satchel.signing.SigningException) ex).code() == dev.satchel.signing.SigningException.Code.SELF_CHECK_FAILED
+                    ? ExitCode.INTERNAL : ExitCode.INPUT_INVALID;
+        }
         if (ex instanceof java.io.IOException) {
             return ExitCode.IO_ERROR;
         }

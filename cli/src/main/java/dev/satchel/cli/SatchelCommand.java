@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
         description = "Ship on-device ONNX models: inspect, quantize, check against devices, sign, pack and verify.",
         subcommands = {
             InspectCommand.class,
+            KeygenCommand.class,
+            SignCommand.class,
+            VerifySignatureCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
