@@ -166,7 +166,10 @@ public final class ModelWriter {
                 Onnx.AttributeProto a = n.getAttribute(i);
                 Onnx.AttributeProto.Builder ab = null;
                 if (a.hasT()) {
-                    Onnx.TensorProto nt = tensor(a.getT(), false);
+                    // Constant values are weights too (some exporters keep every weight there);
+                    // other ops' tensor attributes (ConstantOfShape's fill value) stay inline.
+                    boolean movable = n.getOpType().equals("Constant") && a.getName().equals("value");
+                    Onnx.TensorProto nt = tensor(a.getT(), movable);
                     if (nt != a.getT()) {
                         ab = a.toBuilder().setT(nt);
                     }
@@ -194,8 +197,8 @@ public final class ModelWriter {
         }
 
         /**
-         * Initializers may go either way; attribute tensors (Constant values) stay inline unless
-         * the source already had them external.
+         * Movable tensors (initializers, Constant values) go external or inline by the options;
+         * other tensors stay where the source had them.
          */
         private Onnx.TensorProto tensor(Onnx.TensorProto t, boolean movable) throws ModelException {
             boolean wasExternal = ExternalData.isExternal(t);

@@ -117,7 +117,7 @@ public final class Ort {
         ByteBuffer b = t.getByteBuffer();
         byte[] data = new byte[b.remaining()];
         b.get(data);
-        DataType dt = DataType.ofCode(ortCode(t.getInfo().onnxType));
+        DataType dt = dataType(t.getInfo().type);
         return new Tensor(dt, t.getInfo().getShape(), data);
     }
 
@@ -137,8 +137,21 @@ public final class Ort {
         }
     }
 
-    private static int ortCode(ai.onnxruntime.TensorInfo.OnnxTensorType t) {
-        return t.value;
+    private static DataType dataType(ai.onnxruntime.OnnxJavaType t) {
+        switch (t) {
+            case FLOAT: return DataType.FLOAT;
+            case DOUBLE: return DataType.DOUBLE;
+            case INT8: return DataType.INT8;
+            case INT16: return DataType.INT16;
+            case INT32: return DataType.INT32;
+            case INT64: return DataType.INT64;
+            case UINT8: return DataType.UINT8;
+            case BOOL: return DataType.BOOL;
+            case FLOAT16: return DataType.FLOAT16;
+            case BFLOAT16: return DataType.BFLOAT16;
+            case STRING: return DataType.STRING;
+            default: return DataType.UNDEFINED;
+        }
     }
 
     /** Output names in session order. */

@@ -1089,59 +1089,78 @@ public final class ShapeEngine {
 
     private Info slice(Onnx.NodeProto n, List<Info> in) {
         Info x = in.get(0);
-        long[] starts;
-        long[] ends;
+        List<Dim> starts;
+        List<Dim> ends;
         long[] axes;
         long[] steps = null;
+        boolean paramsKnown = true;
         if (opset() < 10) {
-            starts = attrInts(n, "starts");
-            ends = attrInts(n, "ends");
+            starts = dims(attrInts(n, "starts"));
+            ends = dims(attrInts(n, "ends"));
             axes = attrInts(n, "axes");
         } else {
-            starts = longs(in.get(1));
-            ends = longs(in.get(2));
+            starts = in.get(1).ints;
+            ends = in.get(2).ints;
             axes = in.size() > 3 && in.get(3) != null ? longs(in.get(3)) : null;
             if (in.size() > 3 && in.get(3) != null && axes == null) {
-                starts = null;
+                paramsKnown = false;
             }
             if (in.size() > 4 && in.get(4) != null) {
                 steps = longs(in.get(4));
-                if (steps == null) {
-                    starts = null;
-                }
+                paramsKnown &= steps != null;
             }
         }
         if (!x.hasRank()) {
             return Info.of(new TensorType(x.dtype(), null));
         }
         int r = x.shape().size();
-        if (starts == null || ends == null) {
-            List<Dim> unk = new ArrayList<>();
-            for (int i = 0; i < r; i++) {
-                unk.add(Dim.unknown());
+        if (starts == null || ends == null || !paramsKnown) {
+            // Which axes are sliced is known only with constant axes; otherwise every dim may change.
+            List<Dim> out = new ArrayList<>(x.shape());
+            int count = in.size() > 1 && in.get(1) != null && in.get(1).hasRank() && in.get(1).shape().size() == 1
+                    && in.get(1).shape().get(0).isKnown() ? (int) in.get(1).shape().get(0).value() : -1;
+            if (axes != null && paramsKnown) {
+                for (long a : axes) {
+                    out.set(axis(a, r), Dim.unknown());
+                }
+            } else if (axes == null && count >= 0 && paramsKnown) {
+                for (int i = 0; i < count; i++) {
+                    out.set(i, Dim.unknown());
+                }
+            } else {
+                out = unknownDims(r);
             }
-            return Info.of(new TensorType(x.dtype(), unk));
+            return Info.of(new TensorType(x.dtype(), out));
         }
         List<Dim> out = new ArrayList<>(x.shape());
         List<Dim> ints = x.ints != null && r == 1 ? new ArrayList<>(x.ints) : null;
-        for (int k = 0; k < starts.length; k++) {
+        for (int k = 0; k < starts.size(); k++) {
             int a = axis(axes == null ? k : axes[k], r);
             long step = steps == null ? 1 : steps[k];
             Dim d = x.shape().get(a);
-            if (!d.isKnown()) {
-                boolean whole = step == 1 && starts[k] == 0 && ends[k] >= Integer.MAX_VALUE;
-                out.set(a, whole ? d : Dim.unknown());
+            Dim sd = starts.get(k);
+            Dim ed = ends.get(k);
+            if (!isNumber(sd) || !isNumber(ed) || !d.isKnown()) {
+                boolean fromZero = isNumber(sd) && asLong(sd) == 0 && step == 1;
+                if (fromZero && isNumber(ed) && asLong(ed) >= Integer.MAX_VALUE) {
+                    out.set(a, d); // x[0:] keeps the dim, symbolic or not
+                } else if (fromZero && ed.isSymbolic() && !isNumber(ed)) {
+                    // x[0:n] with n symbolic: n (a valid model keeps n within the dim).
+                    out.set(a, ed);
+                } else {
+                    out.set(a, Dim.unknown());
+                }
                 ints = null;
                 continue;
             }
             long dim = d.value();
-            long s = clampStart(starts[k], dim, step);
-            long e = clampStart(ends[k], dim, step);
-            long len = step > 0 ? Math.max(0, ceilDiv(e - s, step)) : Math.max(0, ceilDiv(s - e, -step));
+            long s0 = clampStart(asLong(sd), dim, step);
+            long e0 = clampStart(asLong(ed), dim, step);
+            long len = step > 0 ? Math.max(0, ceilDiv(e0 - s0, step)) : Math.max(0, ceilDiv(s0 - e0, -step));
             out.set(a, Dim.of(len));
             if (ints != null && ints.size() == dim) {
                 List<Dim> sliced = new ArrayList<>();
-                for (long i = 0, p = s; i < len; i++, p += step) {
+                for (long i = 0, p = s0; i < len; i++, p += step) {
                     sliced.add(ints.get((int) p));
                 }
                 ints = sliced;
@@ -1150,6 +1169,17 @@ public final class ShapeEngine {
             }
         }
         return new Info(new TensorType(x.dtype(), out), ints, null, false);
+    }
+
+    private static List<Dim> dims(long[] v) {
+        if (v == null) {
+            return null;
+        }
+        List<Dim> l = new ArrayList<>();
+        for (long x : v) {
+            l.add(num(x));
+        }
+        return l;
     }
 
     private static long clampStart(long v, long dim, long step) {

@@ -1,0 +1,116 @@
+package dev.satchel.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.UnknownFieldSet;
+import dev.satchel.model.examples.ExampleModel;
+import dev.satchel.model.onnx.Onnx;
+import dev.satchel.testing.Ort;
+import dev.satchel.testing.RealModels;
+import dev.satchel.testing.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Read-then-write round trips: ONNX Runtime must load the result and give bit-identical outputs. */
+class RoundTripIT {
+    @TempDir
+    Path tmp;
+
+    static Map<String, Ort.Tensor> inputsFor(ExampleModel m, OnnxModel model) {
+        Map<String, Ort.Tensor> in = new HashMap<>(Ort.inputs(model.facts().inputs(), RealModels.defaultDims(m), 42, 2));
+        if (m == ExampleModel.SILERO_VAD) {
+            in.put("sr", new Ort.Tensor(DataType.INT64, new long[0],
+                    java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(16000).array()));
+        }
+        return in;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExampleModel.class)
+    void write_realModel_inlineAndExternal_runBitIdentical(ExampleModel m) throws Exception {
+        Path src = RealModels.path(m);
+        OnnxModel model = ModelReader.read(src);
+        Map<String, Ort.Tensor> inputs = inputsFor(m, model);
+        Map<String, Ort.Tensor> expected = Ort.run(src, inputs);
+
+        Path inline = tmp.resolve("inline.onnx");
+        ModelWriter.Result r1 = ModelWriter.write(model, inline, WriteOptions.preserveLayout());
+        assertNull(r1.dataFile());
+        assertEquals(Files.size(src), Files.size(inline), "an untouched model keeps its size");
+        assertEquals(expected, Ort.run(inline, inputs));
+
+        Path ext = tmp.resolve("ext").resolve("model.onnx");
+        ModelWriter.Result r2 = ModelWriter.write(model, ext, WriteOptions.externalAbove(1024));
+        assertNotNull(r2.dataFile());
+        assertTrue(r2.externalTensors() > 0);
+        assertTrue(Files.size(ext) < Files.size(src), "weights moved out of the .onnx file");
+        assertEquals(expected, Ort.run(ext, inputs), "external-data copy runs identically");
+
+        // And back: external in, all inline out, through the reader's external-data path.
+        OnnxModel reread = ModelReader.read(ext);
+        assertEquals(model.facts().parameterBytes(), reread.facts().parameterBytes());
+        Path back = tmp.resolve("back.onnx");
+        ModelWriter.write(reread, back, WriteOptions.allInline());
+        assertEquals(expected, Ort.run(back, inputs), "re-inlined copy runs identically");
+    }
+
+    @Test
+    void write_sameModelTwice_givesIdenticalBytes() throws Exception {
+        OnnxModel m = OnnxModel.of(TinyModels.mlp(), tmp);
+        Path a = tmp.resolve("a").resolve("m.onnx");
+        Path b = tmp.resolve("b").resolve("m.onnx");
+        ModelWriter.write(m, a, WriteOptions.externalAbove(64));
+        ModelWriter.write(m, b, WriteOptions.externalAbove(64));
+        assertTrue(Files.mismatch(a, b) < 0);
+        assertTrue(Files.mismatch(a.resolveSibling("m.onnx.data"), b.resolveSibling("m.onnx.data")) < 0);
+    }
+
+    @Test
+    void roundTrip_unknownFields_survive() throws Exception {
+        // Field 99 on ModelProto and field 77 on a NodeProto: not in our schema (a future ONNX version).
+        Onnx.ModelProto base = TinyModels.mlp();
+        UnknownFieldSet top = UnknownFieldSet.newBuilder()
+                .addField(99, UnknownFieldSet.Field.newBuilder().addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("future")).build())
+                .build();
+        UnknownFieldSet nodeField = UnknownFieldSet.newBuilder()
+                .addField(77, UnknownFieldSet.Field.newBuilder().addVarint(12345).build()).build();
+        Onnx.GraphProto g = base.getGraph().toBuilder().setNode(1, base.getGraph().getNode(1).toBuilder().setUnknownFields(nodeField)).build();
+        Onnx.ModelProto withUnknown = base.toBuilder().setGraph(g).setUnknownFields(top).build();
+        Path src = tmp.resolve("u.onnx");
+        Files.write(src, withUnknown.toByteArray());
+
+        Path out = tmp.resolve("u2.onnx");
+        ModelWriter.write(ModelReader.read(src), out, WriteOptions.preserveLayout());
+
+        assertTrue(Files.mismatch(src, out) < 0, "byte-identical after a round trip");
+        Onnx.ModelProto back = Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
+        assertEquals("future", back.getUnknownFields().getField(99).getLengthDelimitedList().get(0).toStringUtf8());
+        assertEquals(12345L, back.getGraph().getNode(1).getUnknownFields().getField(77).getVarintList().get(0));
+    }
+
+    @Test
+    void write_failure_leavesNoTemporaryFiles() throws Exception {
+        Path dir = tmp.resolve("out");
+        Files.createDirectories(dir);
+        // External data that does not exist: the writer must fail and leave the folder empty.
+        OnnxModel broken = OnnxModel.of(TinyModels.externalWeight("missing.bin", 0, 16), tmp);
+        try {
+            ModelWriter.write(broken, dir.resolve("m.onnx"), WriteOptions.allInline());
+        } catch (ModelException e) {
+            assertEquals(ModelException.Code.EXTERNAL_DATA_MISSING, e.code());
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.count(), "nothing half-written is left behind");
+        }
+    }
+}
