@@ -1,0 +1,85 @@
+package dev.satchel.verifier.bundle;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the app knows about the device it runs on, matched against a bundle's compatibility
+ * claims ({@link Manifest.Compatibility#excludes}). Immutable. Any fact may be unknown; an unknown
+ * fact never excludes a bundle.
+ */
+public final class DeviceFacts {
+    private static final DeviceFacts UNKNOWN = new DeviceFacts(null, -1, Collections.<String>emptyList());
+
+    private final String profileId;
+    private final long ramBytes;
+    private final List<String> executionProviders;
+
+    private DeviceFacts(String profileId, long ramBytes, List<String> eps) {
+        this.profileId = profileId;
+        this.ramBytes = ramBytes;
+        this.executionProviders = eps;
+    }
+
+    /** Nothing known: only bundles with no applicable claim are accepted, i.e. all bundles. */
+    public static DeviceFacts unknown() {
+        return UNKNOWN;
+    }
+
+    /** A device identified by its Satchel device-profile id (e.g. {@code pixel-8}). */
+    public static DeviceFacts ofProfile(String profileId) {
+        if (profileId == null || profileId.isEmpty()) {
+            throw new IllegalArgumentException("profileId must be non-empty");
+        }
+        return new DeviceFacts(profileId, -1, Collections.<String>emptyList());
+    }
+
+    /**
+     * A device described by its RAM and the ONNX Runtime execution providers available on it
+     * (names as in the manifest, compared case-insensitively, e.g. {@code cpu}, {@code nnapi}).
+     */
+    public static DeviceFacts of(long ramBytes, List<String> executionProviders) {
+        if (ramBytes < 0) {
+            throw new IllegalArgumentException("ramBytes must be >= 0: " + ramBytes);
+        }
+        return new DeviceFacts(null, ramBytes, normalise(executionProviders));
+    }
+
+    /** Adds a profile id to RAM and EP facts. */
+    public DeviceFacts withProfile(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new IllegalArgumentException("profileId must be non-empty");
+        }
+        return new DeviceFacts(id, ramBytes, executionProviders);
+    }
+
+    private static List<String> normalise(List<String> eps) {
+        List<String> out = new ArrayList<>();
+        for (String ep : eps) {
+            out.add(ep.toLowerCase(Locale.ROOT));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The profile id, or {@code null} when unknown. */
+    public String profileId() {
+        return profileId;
+    }
+
+    /** RAM in bytes, or -1 when unknown. */
+    public long ramBytes() {
+        return ramBytes;
+    }
+
+    /** Lower-cased execution provider names; empty when unknown. */
+    public List<String> executionProviders() {
+        return executionProviders;
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceFacts{profile=" + profileId + ", ramBytes=" + ramBytes + ", eps=" + executionProviders + "}";
+    }
+}
