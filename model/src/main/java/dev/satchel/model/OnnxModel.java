@@ -87,7 +87,11 @@ public final class OnnxModel {
             // slice(): heap-backed ByteStrings return buffers whose position is the array offset.
             return t.getRawData().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         }
-        return dev.satchel.model.internal.TypedFields.encode(t);
+        try {
+            return dev.satchel.model.internal.TypedFields.encode(t);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(ModelException.Code.MALFORMED, file, e.getMessage(), e);
+        }
     }
 
     /** Access to external-data resolution for the writer and validators in this module. */

@@ -77,14 +77,21 @@ public final class Protos {
         return Onnx.TypeProto.newBuilder().setTensorType(tb).build();
     }
 
-    /** Element count of a tensor from its dims (empty dims: a scalar, 1 element). */
+    /**
+     * Element count of a tensor from its dims (empty dims: a scalar, 1 element); -1 when a dim is
+     * negative or the product overflows (a damaged or hostile file).
+     */
     public static long elementCount(Onnx.TensorProto t) {
         long n = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {
                 return -1;
             }
-            n = Math.multiplyExact(n, d);
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                return -1;
+            }
         }
         return n;
     }

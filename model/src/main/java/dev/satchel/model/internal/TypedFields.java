@@ -19,7 +19,17 @@ public final class TypedFields {
         if (dt == null || dt == DataType.STRING) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
-        long count = Math.max(Protos.elementCount(t), 0);
+        long count = Protos.elementCount(t);
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor '" + t.getName() + "': dims " + t.getDimsList() + " are negative or too large");
+        }
+        long have = (long) t.getFloatDataCount() + t.getDoubleDataCount() + t.getInt32DataCount() + t.getInt64DataCount()
+                + t.getUint64DataCount();
+        long needEntries = dt.bits() < 8 ? (count + 1) / 2 : dt == DataType.COMPLEX64 || dt == DataType.COMPLEX128 ? 2 * count : count;
+        if (have != needEntries) {
+            throw new IllegalArgumentException("tensor '" + t.getName() + "': dims " + t.getDimsList() + " need " + needEntries
+                    + " values but the typed data fields hold " + have);
+        }
         ByteBuffer b = ByteBuffer.allocate((int) dt.storageBytes(count)).order(ByteOrder.LITTLE_ENDIAN);
         switch (dt) {
             case FLOAT:
