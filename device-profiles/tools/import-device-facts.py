@@ -510,6 +510,14 @@ for base, vid, name, key, ram, cores, extra in V:
     v = variant(d, BASE_ID.get(base, base), vid, name, key, ram, cores, extra)
     write(v, name + ' (variant of ' + BASE_ID.get(base, base) + ')')
 
+# Catalogue order: each base profile followed by its variants.
+order = []
+for name in written:
+    if name[:-5] in [BASE_ID.get(b, b) for b, *_ in V] or not any(name[:-5] == vid for _, vid, *__ in V):
+        if not any(name[:-5] == vid for _, vid, *__ in V):
+            order.append(name)
+            order += [vid + '.yaml' for b, vid, *__ in V if BASE_ID.get(b, b) == name[:-5]]
+written = order
 with open(os.path.join(out_dir, 'index.txt'), 'w') as f:
     f.write('# Built-in profiles, one file per line, in catalogue order (resources cannot be listed from a jar).\n')
     f.write('\n'.join(written) + '\n')

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             KeygenCommand.class,
             SignCommand.class,
             VerifySignatureCommand.class,
+            ProfilesCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
