@@ -39,10 +39,11 @@ public final class DeviceFacts {
     /**
      * A device described by its RAM and the ONNX Runtime execution providers available on it
      * (names as in the manifest, compared case-insensitively, e.g. {@code cpu}, {@code nnapi}).
+     * {@code ramBytes} -1 and an empty list mean unknown.
      */
     public static DeviceFacts of(long ramBytes, List<String> executionProviders) {
-        if (ramBytes < 0) {
-            throw new IllegalArgumentException("ramBytes must be >= 0: " + ramBytes);
+        if (ramBytes < -1) {
+            throw new IllegalArgumentException("ramBytes must be >= 0, or -1 for unknown: " + ramBytes);
         }
         return new DeviceFacts(null, ramBytes, normalise(executionProviders));
     }

@@ -1,0 +1,186 @@
+package dev.satchel.verifier.tool;
+
+import dev.satchel.verifier.bundle.BundleVerifier;
+import dev.satchel.verifier.bundle.DeviceFacts;
+import dev.satchel.verifier.bundle.Manifest;
+import dev.satchel.verifier.bundle.OmsSignatureCheck;
+import dev.satchel.verifier.bundle.VerificationException;
+import dev.satchel.verifier.bundle.VerificationPolicy;
+import dev.satchel.verifier.bundle.VerifiedBundle;
+import dev.satchel.verifier.signature.ModelSignatureException;
+import dev.satchel.verifier.signature.PublicKeyInfo;
+import dev.satchel.verifier.signature.TrustConfig;
+import dev.satchel.verifier.store.ModelStore;
+import dev.satchel.verifier.store.StoreStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code satchel-verify}: the device verifier as a tiny command for Linux boards and scripts
+ * ({@code java -jar satchel-verifier.jar verify|install|status ...}). Plain argument parsing (the
+ * verifier has no dependencies). Exit codes match {@code satchel}: 0 ok, 2 usage, 3 invalid input
+ * (trust file), 4 verification or install refused, 5 I/O.
+ */
+public final class SatchelVerify {
+    static final int OK = 0;
+    static final int USAGE = 2;
+    static final int INPUT_INVALID = 3;
+    static final int REFUSED = 4;
+    static final int IO = 5;
+
+    private static final String HELP = String.join("\n",
+            "Usage: satchel-verify verify BUNDLE --trust TRUST",
+            "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME]",
+            "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
+            "       satchel-verify status --store DIR --trust TRUST [--name NAME]",
+            "",
+            "TRUST is a public key (PEM) or a Satchel trust file (JSON).",
+            "Exit codes: 0 ok, 2 usage, 3 invalid trust input, 4 bundle refused, 5 I/O error.",
+            "",
+            "Example:",
+            "  java -jar satchel-verifier.jar install tiny-3.bundle --store /var/lib/models/tiny \\",
+            "      --trust release.pub --profile rpi-4");
+
+    private SatchelVerify() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command line; returns the exit code (for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                out.println(HELP);
+                return OK;
+            }
+            if (a.startsWith("--")) {
+                if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep").contains(a)) {
+                    return usage(err, "unknown option " + a);
+                }
+                if (i + 1 >= args.length) {
+                    return usage(err, a + " needs a value");
+                }
+                if (opts.put(a, args[++i]) != null) {
+                    return usage(err, a + " given twice");
+                }
+            } else {
+                positional.add(a);
+            }
+        }
+        if (positional.isEmpty()) {
+            return usage(err, "no command");
+        }
+        String command = positional.get(0);
+        try {
+            if (!opts.containsKey("--trust")) {
+                return usage(err, "--trust TRUST is required");
+            }
+            BundleVerifier verifier = BundleVerifier.create(
+                    VerificationPolicy.requireSignature(OmsSignatureCheck.of(trust(Paths.get(opts.get("--trust"))))));
+            switch (command) {
+                case "verify": {
+                    if (positional.size() != 2) {
+                        return usage(err, "verify takes one BUNDLE");
+                    }
+                    VerifiedBundle b = verifier.verify(Paths.get(positional.get(1)));
+                    out.println("OK " + describe(b.manifest()));
+                    for (VerifiedBundle.Entry e : b.entries()) {
+                        out.println("  " + e);
+                    }
+                    return OK;
+                }
+                case "install": {
+                    if (positional.size() != 2 || !opts.containsKey("--store")) {
+                        return usage(err, "install takes one BUNDLE and --store DIR");
+                    }
+                    DeviceFacts device = device(opts);
+                    try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                        VerifiedBundle b = store.install(Paths.get(positional.get(1)), device);
+                        out.println("INSTALLED " + describe(b.manifest()) + " (" + store.status() + ")");
+                    }
+                    return OK;
+                }
+                case "status": {
+                    if (positional.size() != 1 || !opts.containsKey("--store")) {
+                        return usage(err, "status takes --store DIR");
+                    }
+                    try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                        StoreStatus s = store.status();
+                        out.println(s);
+                        if (store.current() != null) {
+                            out.println("current: " + describe(store.current().manifest()) + " at " + store.current().file());
+                        }
+                    }
+                    return OK;
+                }
+                default:
+                    return usage(err, "unknown command '" + command + "'");
+            }
+        } catch (VerificationException ex) {
+            err.println("satchel-verify: " + ex.code() + ": " + ex.getMessage());
+            return REFUSED;
+        } catch (ModelSignatureException ex) {
+            err.println("satchel-verify: trust: " + ex.getMessage());
+            return INPUT_INVALID;
+        } catch (NoSuchFileException ex) {
+            err.println("satchel-verify: " + ex.getMessage() + ": no such file");
+            return IO;
+        } catch (IOException ex) {
+            err.println("satchel-verify: " + ex);
+            return IO;
+        } catch (IllegalArgumentException ex) {
+            return usage(err, ex.getMessage());
+        }
+    }
+
+    static TrustConfig trust(Path file) throws IOException, ModelSignatureException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.contains("-----BEGIN PUBLIC KEY-----")) {
+            return TrustConfig.ofPublicKey(PublicKeyInfo.fromPem(text));
+        }
+        return TrustConfig.parse(bytes);
+    }
+
+    private static DeviceFacts device(Map<String, String> opts) {
+        DeviceFacts d;
+        if (opts.containsKey("--ram") || opts.containsKey("--ep")) {
+            long ram = opts.containsKey("--ram") ? Long.parseLong(opts.get("--ram")) : -1;
+            List<String> eps = opts.containsKey("--ep") ? Arrays.asList(opts.get("--ep").split(","))
+                    : new ArrayList<String>();
+            d = DeviceFacts.of(ram, eps);
+            if (opts.containsKey("--profile")) {
+                d = d.withProfile(opts.get("--profile"));
+            }
+        } else if (opts.containsKey("--profile")) {
+            d = DeviceFacts.ofProfile(opts.get("--profile"));
+        } else {
+            d = DeviceFacts.unknown();
+        }
+        return d;
+    }
+
+    private static String describe(Manifest m) {
+        return m.name() + " version " + m.version() + " (" + m.displayVersion() + ")";
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println("satchel-verify: " + message);
+        err.println("Try 'satchel-verify --help'.");
+        return USAGE;
+    }
+}
