@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel inspect model.onnx",
-            "  satchel inspect model.onnx --format json --dim batch_size=1 --dim sequence_length=128",
-            "  satchel inspect example:minilm      (a pinned real model, fetched on first use)",
+            "  satchel inspect model.onnx --format json --dim batch=1 --dim seq=128",
+            "  satchel inspect example:minilm    (a pinned real model, fetched once)",
         })
 final class InspectCommand implements Callable<Integer> {
     static final String SCHEMA = "satchel.inspect/v1";

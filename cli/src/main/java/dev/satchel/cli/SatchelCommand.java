@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "satchel",
         mixinStandardHelpOptions = true,
+        scope = picocli.CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Ship on-device ONNX models: inspect, quantize, check against devices, sign, pack and verify.",
         subcommands = {
