@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel sign my-model/ --key ci-signing.key",
-            "  satchel sign model.onnx --key ci.key --certificate-chain ci-chain.pem -o model.onnx.sig",
-            "  satchel sign my-model/ --pkcs11-config softhsm.cfg --key-alias model-signing   (PIN in SATCHEL_PKCS11_PIN)",
+            "  satchel sign model.onnx --key ci.key --certificate-chain chain.pem",
+            "  SATCHEL_PKCS11_PIN=... satchel sign my-model/ --pkcs11-config hsm.cfg --key-alias ci",
             "  satchel sign big-model/ --key ci.key --hash sharded",
         })
 final class SignCommand implements Callable<Integer> {

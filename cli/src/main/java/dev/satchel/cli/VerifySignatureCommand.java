@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  satchel verify-signature my-model/ --sig my-model/model.sig --public-key ci-signing.pub",
-            "  satchel verify-signature model.onnx --sig model.onnx.sig --trust trust.json --format json",
+            "  satchel verify-signature my-model/ --sig my-model/model.sig --public-key ci.pub",
+            "  satchel verify-signature model.onnx --sig model.onnx.sig --trust trust.json",
         })
 final class VerifySignatureCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "Model file or directory.")
