@@ -91,6 +91,10 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: number of processors).")
     Integer threads;
 
+    @Option(names = "--recheck-files",
+            description = "Self-check by hashing every file a second time (default: check the written signature against the digests just computed).")
+    boolean recheckFiles;
+
     @Mixin
     FormatOption format;
 
@@ -121,6 +125,9 @@ final class SignCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, "--threads: expected a positive number, got " + threads);
             }
             options = options.withThreads(threads);
+        }
+        if (recheckFiles) {
+            options = options.withRehashOnSelfCheck();
         }
         if ("sharded".equals(hash)) {
             if (shardSize < 1) {

@@ -26,7 +26,10 @@ import java.util.List;
 /**
  * Signs a model in the OpenSSF Model Signing (OMS) format: hashes its files, builds the in-toto
  * Statement, signs the DSSE PAE, writes the Sigstore bundle atomically, then re-verifies the written
- * file with the device verifier ({@link ModelSignatureVerifier}) before reporting success. Stateless.
+ * file with the device verifier ({@link ModelSignatureVerifier}) before reporting success: bundle,
+ * key, signature over the PAE, statement, root digest, file set, and the signed digests against the
+ * ones just computed (or, with {@link SignOptions#rehashOnSelfCheck()}, against a second hashing
+ * pass). Stateless.
  *
  * <p>Output choices (docs/signing.md): whole-file SHA-256 by default; resources ordered by path
  * components; single-file models named {@code "."}; the signature file and the git paths are
@@ -114,9 +117,10 @@ public final class ModelSigner {
         writeAtomically(sig, bundle.toJson());
         VerifiedModel verified;
         try {
-            verified = ModelSignatureVerifier.create(TrustConfig.ofPublicKey(key.publicKey()))
-                    .withThreads(options.threads())
-                    .verify(model, sig);
+            ModelSignatureVerifier verifier = ModelSignatureVerifier.create(TrustConfig.ofPublicKey(key.publicKey()))
+                    .withThreads(options.threads());
+            verified = options.rehashOnSelfCheck() ? verifier.verify(model, sig)
+                    : verifier.verifyAgainstFreshDigests(model, sig, digests);
         } catch (ModelSignatureException ex) {
             Files.deleteIfExists(sig);
             throw new SigningException(SigningException.Code.SELF_CHECK_FAILED,

@@ -74,6 +74,25 @@ public final class ModelSignatureVerifier {
      * @throws IOException when the model cannot be read
      */
     public VerifiedModel verify(Path model, Path signatureFile) throws IOException, ModelSignatureException {
+        return verify(model, signatureFile, null);
+    }
+
+    /**
+     * For signers only: verifies like {@link #verify(Path, Path)} (bundle, trust, signature,
+     * statement, root digest, file set and shard layout) but compares the signed digests with
+     * {@code freshDigests}, which the caller has just computed with {@link ModelHasher}, instead of
+     * hashing every file a second time. A device must use {@link #verify(Path, Path)}.
+     */
+    public VerifiedModel verifyAgainstFreshDigests(Path model, Path signatureFile, List<ResourceDigest> freshDigests)
+            throws IOException, ModelSignatureException {
+        if (freshDigests == null) {
+            throw new IllegalArgumentException("freshDigests must not be null");
+        }
+        return verify(model, signatureFile, freshDigests);
+    }
+
+    private VerifiedModel verify(Path model, Path signatureFile, List<ResourceDigest> freshDigests)
+            throws IOException, ModelSignatureException {
         byte[] json;
         try {
             if (Files.size(signatureFile) > MAX_SIGNATURE_FILE) {
@@ -89,7 +108,7 @@ public final class ModelSignatureVerifier {
             throw new NoSuchFileException(model.toString());
         }
         Signed signed = verifySignature(OmsBundle.parse(json));
-        checkFiles(model, signatureFile, signed.statement);
+        checkFiles(model, signatureFile, signed.statement, freshDigests);
         return new VerifiedModel(model, signed.statement, signed.signer, signed.description);
     }
 
@@ -261,7 +280,8 @@ public final class ModelSignatureVerifier {
 
     // ------------------------------------------------------------------ files
 
-    private void checkFiles(Path model, Path signatureFile, OmsStatement st) throws IOException, ModelSignatureException {
+    private void checkFiles(Path model, Path signatureFile, OmsStatement st, List<ResourceDigest> freshDigests)
+            throws IOException, ModelSignatureException {
         Serialization ser = st.serialization();
         List<ModelFile> files = ModelFiles.list(model, ser.ignorePaths(), ser.allowSymlinks(), signatureFile);
         // A single-file model is "." for the reference implementation and its base name for the spec.
@@ -331,11 +351,19 @@ public final class ModelSignatureVerifier {
                 }
             }
         }
-        List<ResourceDigest> hashed = ModelHasher.hash(files, ser, threads);
+        List<ResourceDigest> hashed = freshDigests != null ? freshDigests : ModelHasher.hash(files, ser, threads);
+        if (freshDigests != null && freshDigests.size() != expected.size()) {
+            throw new ModelSignatureException(ModelSignatureException.Code.DIGEST_MISMATCH,
+                    "signed " + expected.size() + " resources, freshly hashed " + freshDigests.size());
+        }
         List<String> mismatches = new ArrayList<>();
         for (ResourceDigest h : hashed) {
             String want = expected.get(h.name());
-            if (want != null && !want.equals(h.digest())) {
+            if (want == null) {
+                throw new ModelSignatureException(ModelSignatureException.Code.UNLISTED_FILE,
+                        "'" + h.name() + "' was hashed but is not in the signature");
+            }
+            if (!want.equals(h.digest())) {
                 mismatches.add("'" + h.name() + "': sha256 expected " + want + ", got " + h.digest());
             }
         }
