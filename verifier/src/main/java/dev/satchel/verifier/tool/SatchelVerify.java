@@ -85,6 +85,9 @@ public final class SatchelVerify {
             return usage(err, "no command");
         }
         String command = positional.get(0);
+        if (!Arrays.asList("verify", "install", "status").contains(command)) {
+            return usage(err, "unknown command '" + command + "'");
+        }
         try {
             if (!opts.containsKey("--trust")) {
                 return usage(err, "--trust TRUST is required");

@@ -1,0 +1,70 @@
+package dev.satchel.verifier.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.verifier.bundle.BundleTestSupport;
+import dev.satchel.verifier.bundle.TestKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SatchelVerifyTest {
+    static final TestKeys KEYS = TestKeys.generate(1);
+
+    @TempDir
+    Path tmp;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        out.reset();
+        err.reset();
+        return SatchelVerify.run(args, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    @Test
+    void verifyInstallStatus_endToEnd() throws Exception {
+        Path trust = tmp.resolve("release.pub");
+        Files.write(trust, KEYS.publicKey().canonicalPem().getBytes(StandardCharsets.US_ASCII));
+        Path b1 = tmp.resolve("tiny-1.bundle");
+        Files.write(b1, BundleTestSupport.bundle(KEYS, "tiny", 1, BundleTestSupport.payload(1)));
+        Path store = tmp.resolve("store");
+
+        assertEquals(0, run("verify", b1.toString(), "--trust", trust.toString()), err.toString());
+        assertTrue(out.toString().startsWith("OK tiny version 1 (1.0.1)"), out.toString());
+        assertEquals(0, run("install", b1.toString(), "--store", store.toString(), "--trust", trust.toString(),
+                "--profile", "rpi-4", "--ram", "1000000000", "--ep", "cpu"), err.toString());
+        assertEquals(4, run("install", b1.toString(), "--store", store.toString(), "--trust", trust.toString()));
+        assertTrue(err.toString().startsWith("satchel-verify: ROLLBACK: "), err.toString());
+        assertEquals(0, run("status", "--store", store.toString(), "--trust", trust.toString()));
+        assertTrue(out.toString().contains("name=tiny current=1 previous=0 highest=1"), out.toString());
+    }
+
+    @Test
+    void usageErrors_exit2() {
+        assertEquals(2, run());
+        assertEquals(2, run("verify", "x.bundle"));
+        assertTrue(err.toString().contains("--trust TRUST is required"));
+        assertEquals(2, run("frobnicate", "--trust", "t"));
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("Example:"));
+    }
+
+    @Test
+    void tamperedBundle_exit4WithCode() throws Exception {
+        Path trust = tmp.resolve("release.pub");
+        Files.write(trust, KEYS.publicKey().canonicalPem().getBytes(StandardCharsets.US_ASCII));
+        byte[] b = BundleTestSupport.bundle(KEYS, "tiny", 1, BundleTestSupport.payload(1));
+        b[3 * 16384 + 10] ^= 1;
+        Path f = tmp.resolve("bad.bundle");
+        Files.write(f, b);
+        assertEquals(4, run("verify", f.toString(), "--trust", trust.toString()));
+        assertTrue(err.toString().startsWith("satchel-verify: DIGEST_MISMATCH: entry 'model.onnx'"), err.toString());
+    }
+}
