@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.UnknownFieldSet;
 import dev.satchel.model.examples.ExampleModel;
 import dev.satchel.model.onnx.Onnx;
 import dev.satchel.testing.Ort;
@@ -77,25 +76,45 @@ class RoundTripIT {
 
     @Test
     void roundTrip_unknownFields_survive() throws Exception {
-        // Field 99 on ModelProto and field 77 on a NodeProto: not in our schema (a future ONNX version).
+        // Field 99 on ModelProto and field 77 on a NodeProto are not in our schema (a future ONNX
+        // version). Protobuf concatenation merges them into the messages as unknown fields.
         Onnx.ModelProto base = TinyModels.mlp();
-        UnknownFieldSet top = UnknownFieldSet.newBuilder()
-                .addField(99, UnknownFieldSet.Field.newBuilder().addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("future")).build())
-                .build();
-        UnknownFieldSet nodeField = UnknownFieldSet.newBuilder()
-                .addField(77, UnknownFieldSet.Field.newBuilder().addVarint(12345).build()).build();
-        Onnx.GraphProto g = base.getGraph().toBuilder().setNode(1, base.getGraph().getNode(1).toBuilder().setUnknownFields(nodeField)).build();
-        Onnx.ModelProto withUnknown = base.toBuilder().setGraph(g).setUnknownFields(top).build();
+        byte[] nodeExtra = {(byte) 0xE8, 0x04, (byte) 0xB9, 0x60}; // field 77 varint 12345
+        byte[] nodeBytes = concat(base.getGraph().getNode(1).toByteArray(), nodeExtra);
+        Onnx.NodeProto nodeWithUnknown = Onnx.NodeProto.parseFrom(nodeBytes);
+        Onnx.GraphProto g = base.getGraph().toBuilder().setNode(1, nodeWithUnknown).build();
+        byte[] topExtra = {(byte) 0x9A, 0x06, 0x06, 'f', 'u', 't', 'u', 'r', 'e'}; // field 99 bytes "future"
+        byte[] model = concat(base.toBuilder().setGraph(g).build().toByteArray(), topExtra);
         Path src = tmp.resolve("u.onnx");
-        Files.write(src, withUnknown.toByteArray());
+        Files.write(src, model);
 
         Path out = tmp.resolve("u2.onnx");
         ModelWriter.write(ModelReader.read(src), out, WriteOptions.preserveLayout());
 
         assertTrue(Files.mismatch(src, out) < 0, "byte-identical after a round trip");
-        Onnx.ModelProto back = Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
-        assertEquals("future", back.getUnknownFields().getField(99).getLengthDelimitedList().get(0).toStringUtf8());
-        assertEquals(12345L, back.getGraph().getNode(1).getUnknownFields().getField(77).getVarintList().get(0));
+        byte[] written = Files.readAllBytes(out);
+        assertTrue(indexOf(written, topExtra) >= 0, "top-level unknown field kept");
+        assertTrue(indexOf(written, nodeExtra) >= 0, "nested unknown field kept");
+        assertEquals(nodeWithUnknown, Onnx.ModelProto.parseFrom(written).getGraph().getNode(1));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
