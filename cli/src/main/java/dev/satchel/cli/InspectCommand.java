@@ -1,9 +1,5 @@
 package dev.satchel.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.satchel.model.Dim;
 import dev.satchel.model.ModelFacts;
 import dev.satchel.model.ModelReader;
@@ -12,9 +8,12 @@ import dev.satchel.model.ShapeInference;
 import dev.satchel.model.ShapeResult;
 import dev.satchel.model.TensorType;
 import dev.satchel.model.ValueInfo;
+import dev.satchel.verifier.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,8 +62,7 @@ final class InspectCommand implements Callable<Integer> {
         ShapeResult shapes = bindings.isEmpty() ? null : ShapeInference.infer(m, bindings);
         PrintWriter out = spec.commandLine().getOut();
         if (format.format() == OutputFormat.json) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(mapper.writeValueAsString(toJson(mapper, path, f, bindings, shapes)));
+            out.println(Json.writePretty(toJson(path, f, bindings, shapes)));
         } else {
             printText(out, path, f, bindings, shapes);
         }
@@ -72,86 +70,86 @@ final class InspectCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, Path path, ModelFacts f, Map<String, Long> bindings, ShapeResult shapes) {
-        ObjectNode root = mapper.createObjectNode();
+    /**
+     * The JSON document (docs/inspect-json.md). Written with the verifier's small JSON writer
+     * rather than Jackson: inspect is run often and Jackson's start-up cost is most of a run.
+     */
+    static Map<String, Object> toJson(Path path, ModelFacts f, Map<String, Long> bindings, ShapeResult shapes) {
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("schema", SCHEMA);
         root.put("file", path.getFileName().toString());
         root.put("fileBytes", f.fileBytes());
         root.put("externalDataBytes", f.externalDataBytes());
         root.put("irVersion", f.irVersion());
-        ObjectNode producer = root.putObject("producer");
+        Map<String, Object> producer = new LinkedHashMap<>();
         producer.put("name", f.producerName());
         producer.put("version", f.producerVersion());
+        root.put("producer", producer);
         root.put("domain", f.domain());
         root.put("modelVersion", f.modelVersion());
-        ObjectNode opsets = root.putObject("opsets");
-        f.opsets().forEach(opsets::put);
-        root.set("inputs", values(mapper, f.inputs(), null));
-        root.set("outputs", values(mapper, f.outputs(), shapes));
-        ObjectNode nodes = root.putObject("nodes");
+        root.put("opsets", new LinkedHashMap<>(f.opsets()));
+        root.put("inputs", values(f.inputs(), null));
+        root.put("outputs", values(f.outputs(), shapes));
+        Map<String, Object> nodes = new LinkedHashMap<>();
         nodes.put("total", f.nodeCount());
         nodes.put("mainGraph", f.mainGraphNodeCount());
         nodes.put("subgraphs", f.subgraphCount());
-        ObjectNode ops = root.putObject("opTypes");
-        f.opTypes().forEach(ops::put);
-        ObjectNode params = root.putObject("parameters");
+        root.put("nodes", nodes);
+        root.put("opTypes", new LinkedHashMap<>(f.opTypes()));
+        Map<String, Object> params = new LinkedHashMap<>();
         params.put("count", f.parameterCount());
         params.put("bytes", f.parameterBytes());
         params.put("initializers", f.initializerCount());
         params.put("constantNodes", f.constantNodeCount());
-        ObjectNode byType = params.putObject("byType");
+        Map<String, Object> byType = new LinkedHashMap<>();
         f.parametersByType().forEach((k, v) -> {
-            ObjectNode t = byType.putObject(k);
+            Map<String, Object> t = new LinkedHashMap<>();
             t.put("count", v.count());
             t.put("bytes", v.bytes());
+            byType.put(k, t);
         });
-        ObjectNode meta = root.putObject("metadata");
-        f.metadata().forEach(meta::put);
+        params.put("byType", byType);
+        root.put("parameters", params);
+        root.put("metadata", new LinkedHashMap<>(f.metadata()));
         if (shapes != null) {
-            ObjectNode b = root.putObject("dimBindings");
-            bindings.forEach(b::put);
-            ObjectNode inf = root.putObject("shapeInference");
+            root.put("dimBindings", new LinkedHashMap<>(bindings));
+            Map<String, Object> inf = new LinkedHashMap<>();
             inf.put("values", shapes.types().size());
             inf.put("known", shapes.countFullyKnown());
             inf.put("unknown", shapes.unknownValues().size());
-            ArrayNode unsupported = inf.putArray("unsupportedOps");
-            shapes.unsupportedOps().forEach(unsupported::add);
+            inf.put("unsupportedOps", List.copyOf(shapes.unsupportedOps()));
+            root.put("shapeInference", inf);
         }
         return root;
     }
 
-    private static ArrayNode values(ObjectMapper mapper, List<ValueInfo> list, ShapeResult shapes) {
-        ArrayNode arr = mapper.createArrayNode();
+    private static List<Object> values(List<ValueInfo> list, ShapeResult shapes) {
+        List<Object> arr = new ArrayList<>();
         for (ValueInfo v : list) {
-            ObjectNode o = arr.addObject();
+            Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", v.name());
             o.put("kind", v.kind());
             if (v.type() != null) {
                 o.put("dtype", v.type().elementType() == null ? null : v.type().elementType().displayName());
-                o.set("shape", shapeJson(mapper, v.type()));
+                o.put("shape", shapeJson(v.type()));
             }
             if (shapes != null) {
                 TensorType t = shapes.type(v.name());
-                o.set("inferredShape", t == null ? null : shapeJson(mapper, t));
+                o.put("inferredShape", t == null ? null : shapeJson(t));
             }
+            arr.add(o);
         }
         return arr;
     }
 
     /** Known dims as numbers, symbols as strings, unknown as null; null when the rank is unknown. */
-    static ArrayNode shapeJson(ObjectMapper mapper, TensorType t) {
+    static List<Object> shapeJson(TensorType t) {
         if (!t.hasRank()) {
             return null;
         }
-        ArrayNode s = mapper.createArrayNode();
+        List<Object> s = new ArrayList<>();
         for (Dim d : t.shape()) {
-            if (d.isKnown()) {
-                s.add(d.value());
-            } else if (d.isSymbolic()) {
-                s.add(d.symbol());
-            } else {
-                s.addNull();
-            }
+            s.add(d.isKnown() ? (Object) d.value() : d.isSymbolic() ? d.symbol() : null);
         }
         return s;
     }
