@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
             SignCommand.class,
             VerifySignatureCommand.class,
             ProfilesCommand.class,
+            PackCommand.class,
+            VerifyBundleCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,0 +1,119 @@
+package dev.satchel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code satchel pack} and {@code satchel verify} end to end, through the real signing module. */
+class PackVerifyCommandsTest {
+    @TempDir
+    Path tmp;
+
+    Path modelDir(String name, Instant mtime, String perms, int uid) throws Exception {
+        Path d = tmp.resolve(name);
+        Files.createDirectories(d.resolve("tokenizer"));
+        byte[] model = new byte[200_000];
+        new Random(1).nextBytes(model);
+        Files.write(d.resolve("model.onnx"), model);
+        Files.write(d.resolve("tokenizer/vocab.txt"), "hello\nworld\n".getBytes());
+        for (Path p : new Path[] {d.resolve("model.onnx"), d.resolve("tokenizer/vocab.txt")}) {
+            Files.setLastModifiedTime(p, FileTime.from(mtime));
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+            try {
+                Files.setAttribute(p, "unix:uid", uid);
+            } catch (Exception notRootOrNotUnix) {
+                // Owner changes need root; mtimes and modes still differ.
+            }
+        }
+        return d;
+    }
+
+    Path keygen(String algorithm) {
+        Path prefix = tmp.resolve("key-" + algorithm);
+        CliRunner.Result r = CliRunner.run("keygen", "--algorithm", algorithm, "--out", prefix.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        return prefix;
+    }
+
+    @Test
+    void pack_twiceDifferentMtimesModesOwners_byteIdenticalWithEd25519() throws Exception {
+        Path key = keygen("ed25519");
+        Path a = modelDir("a", Instant.parse("2019-05-01T10:00:00Z"), "rw-r--r--", 0);
+        Path b = modelDir("b", Instant.parse("2026-11-25T23:59:59Z"), "rwxr-x---", 1234);
+        String[] common = {"--name", "tiny", "--version", "3", "--device", "pixel-8=compatible",
+            "--device", "rpi-4=incompatible:too slow", "--ep", "cpu", "--key", key + ".key"};
+        CliRunner.Result ra = CliRunner.run(concat(new String[] {"pack", a.toString(), "-o", tmp.resolve("a.bundle").toString()}, common));
+        assertEquals(0, ra.exitCode(), ra.err());
+        CliRunner.Result rb = CliRunner.run(concat(new String[] {"pack", b.toString(), "-o", tmp.resolve("b.bundle").toString()}, common));
+        assertEquals(0, rb.exitCode(), rb.err());
+        assertTrue(ra.out().startsWith("Packed tiny version 3 (2 files, "), ra.out());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a.bundle")), Files.readAllBytes(tmp.resolve("b.bundle")));
+    }
+
+    @Test
+    void verify_packedWithEcdsa_okThenTamperedExit4() throws Exception {
+        Path key = keygen("ecdsa-p256");
+        Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);
+        Path bundle = tmp.resolve("t.bundle");
+        CliRunner.Result r = CliRunner.run("pack", a.resolve("model.onnx").toString(), "--name", "tiny", "--version", "1",
+                "--key", key + ".key", "-o", bundle.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        CliRunner.Result v = CliRunner.run("verify", bundle.toString(), "--public-key", key + ".pub");
+        assertEquals(0, v.exitCode(), v.err());
+        assertTrue(v.out().startsWith("OK "), v.out());
+        assertTrue(v.out().contains("model.onnx  offset 49152"), v.out());
+
+        byte[] bytes = Files.readAllBytes(bundle);
+        bytes[49152 + 7] ^= 1;
+        Files.write(bundle, bytes);
+        CliRunner.Result bad = CliRunner.run("verify", bundle.toString(), "--public-key", key + ".pub");
+        assertEquals(4, bad.exitCode());
+        assertTrue(bad.err().contains("DIGEST_MISMATCH: entry 'model.onnx'"), bad.err());
+        assertEquals(1, bad.errLines().length, bad.err());
+    }
+
+    @Test
+    void verify_otherKey_exit4SignatureInvalid() throws Exception {
+        Path key = keygen("ecdsa-p256");
+        Path other = keygen("ecdsa-p384");
+        Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);
+        Path bundle = tmp.resolve("t.bundle");
+        assertEquals(0, CliRunner.run("pack", a.toString(), "--name", "tiny", "--version", "1", "--key", key + ".key",
+                "-o", bundle.toString()).exitCode());
+        CliRunner.Result bad = CliRunner.run("verify", bundle.toString(), "--public-key", other + ".pub");
+        assertEquals(4, bad.exitCode());
+        assertTrue(bad.err().contains("SIGNATURE_INVALID"), bad.err());
+    }
+
+    @Test
+    void pack_badInputs_exit2or3AndNoOutput() throws Exception {
+        Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);
+        Path out = tmp.resolve("x.bundle");
+        CliRunner.Result r = CliRunner.run("pack", a.toString(), "--name", "Bad Name", "--version", "1",
+                "--unsigned-for-testing", "-o", out.toString());
+        assertEquals(3, r.exitCode(), r.err());
+        assertTrue(r.err().contains("/name"), r.err());
+        assertFalse(Files.exists(out));
+        CliRunner.Result u = CliRunner.run("pack", a.toString(), "--name", "tiny", "--version", "1", "-o", out.toString());
+        assertEquals(2, u.exitCode());
+        CliRunner.Result h = CliRunner.run("pack", "--help");
+        assertTrue(h.out().contains("Examples:"), h.out() + h.err());
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] c = new String[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
