@@ -14,10 +14,13 @@ import picocli.CommandLine.Spec;
         description = "Ship on-device ONNX models: inspect, quantize, check against devices, sign, pack and verify.",
         subcommands = {
             InspectCommand.class,
+            CdsTrainingCommand.class,
             KeygenCommand.class,
             SignCommand.class,
             VerifySignatureCommand.class,
+            TrustCommand.class,
             ProfilesCommand.class,
+            CheckCommand.class,
             PackCommand.class,
             VerifyBundleCommand.class,
         },
