@@ -109,4 +109,35 @@ class SigningCommandsTest {
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("Examples:\n  satchel " + command), r.out());
     }
+
+    @Test
+    void trustCommands_rotateThenRevoke_changeWhatVerifies() throws Exception {
+        keygen("ecdsa-p256");
+        CliRun.of("keygen", "--out", tmp.resolve("next").toString());
+        String trust = tmp.resolve("trust.json").toString();
+        assertEquals(0, CliRun.of("trust", "add-key", "--trust", trust, "--public-key", tmp.resolve("ecdsa-p256.pub").toString()).exit());
+        assertEquals(0, CliRun.of("sign", model.toString(), "--key", tmp.resolve("next.key").toString()).exit());
+        CliRun before = CliRun.of("verify-signature", model.toString(), "--trust", trust);
+        assertEquals(4, before.exit());
+        assertTrue(before.err().startsWith("satchel: UNTRUSTED_KEY:"), before.err());
+        CliRun rotate = CliRun.of("trust", "rotate", "--trust", trust, "--old-key", tmp.resolve("ecdsa-p256.key").toString(),
+                "--new-public-key", tmp.resolve("next.pub").toString());
+        assertEquals(0, rotate.exit(), rotate.err());
+        CliRun after = CliRun.of("verify-signature", model.toString(), "--trust", trust);
+        assertEquals(0, after.exit(), after.err());
+        assertTrue(after.out().contains("endorsed by rotation"), after.out());
+        CliRun revoke = CliRun.of("trust", "revoke", "--trust", trust, "--signing-key", tmp.resolve("ecdsa-p256.key").toString(),
+                "--revoke-public-key", tmp.resolve("next.pub").toString(), "--reason", "laptop lost");
+        assertEquals(0, revoke.exit(), revoke.err());
+        CliRun revoked = CliRun.of("verify-signature", model.toString(), "--trust", trust);
+        assertEquals(4, revoked.exit());
+        assertTrue(revoked.err().startsWith("satchel: KEY_REVOKED: ") && revoked.err().contains("laptop lost"), revoked.err());
+        // A rotation signed by a key the file does not trust is refused and the file is left unchanged.
+        byte[] saved = Files.readAllBytes(tmp.resolve("trust.json"));
+        CliRun.of("keygen", "--out", tmp.resolve("stranger").toString());
+        CliRun bad = CliRun.of("trust", "rotate", "--trust", trust, "--old-key", tmp.resolve("stranger.key").toString(),
+                "--new-public-key", tmp.resolve("stranger.pub").toString());
+        assertEquals(3, bad.exit(), bad.err());
+        assertTrue(java.util.Arrays.equals(saved, Files.readAllBytes(tmp.resolve("trust.json"))));
+    }
 }
