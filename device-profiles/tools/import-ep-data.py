@@ -151,7 +151,7 @@ def part(op, p):
     # Informational: version notes, fusion provenance, upstream table spelling problems.
     if t.startswith('many attribute combinations'):
         return [c('unevaluated', t)], []
-    if re.search(r'since ORT|decomposed|contrib op|produced by ORT|lowered to MIL|epsilon|16-bit integer|no GPU kernel|misspelled|spelled|^doc: ', t):
+    if re.search(r'op-builder factory|since ORT|decomposed|contrib op|produced by ORT|lowered to MIL|epsilon|16-bit integer|no GPU kernel|misspelled|spelled|^doc: ', t):
         return [], [t]
     return [c('unevaluated', t)], []
 
@@ -278,12 +278,21 @@ write('coreml-mlprogram.json', base('coreml-mlprogram', 'coreml', 'CoreML_MLProg
      'text': 'As NeuralNetwork; the W8A8 int8 compute path exists on A17 Pro / M4 and later but ORT QDQ models are not known to reach it (unverified).'},
     extra={'factory_ops_not_in_tables': eps['CoreML_op_builder_factory']['in_factory_not_in_either_table']}))
 qnn = eps['QNN_HTP']
+# The doc table is a subset of the op-builder factory (snapshot's factory_note); like ORT's own
+# GetCapability, the factory decides. Factory-only ops get no documented constraints.
+CONTRIB = {'FusedMatMul', 'MatMulNBits', 'QuickGelu', 'RotaryEmbedding'}
+doc_ops = {(o['op'], o['domain']) for o in qnn['ops']}
+qnn_ops = list(qnn['ops'])
+for op in qnn['ops_from_op_builder_factory']:
+    dom = 'com.microsoft' if op in CONTRIB else ''
+    if (op, dom) not in doc_ops:
+        qnn_ops.append({'op': op, 'domain': dom, 'constraints': 'from the op-builder factory, not in the doc table'})
 write('qnn-htp.json', base('qnn-htp', 'qnn-htp', 'QNN_HTP', 'listed',
     {'static_shapes': True, 'max_rank': None, 'subgraphs': False, 'partition_cost': DEVICE_COPY},
     {'float': [], 'quantized': ['uint8', 'uint16', 'int8', 'int16'], 'float_needs_quantization': True,
      'fp16_option': 'enable_htp_fp16_precision runs an fp32 model in fp16 on HTP where the device has htp-supports-fp16; Satchel assumes the documented quantized path unless a profile says otherwise',
      'text': 'Docs: HTP backend only supports quantized models; fp32 weights/activations must first be quantized to 8- or 16-bit integers (QDQ format). QNN ops typically support uint8 and uint16.'},
-    extra={'factory_ops': qnn['ops_from_op_builder_factory'], 'factory_note': qnn['factory_note']}))
+    extra={'factory_ops': qnn['ops_from_op_builder_factory'], 'factory_note': qnn['factory_note']}, ops=qnn_ops))
 write('webgpu.json', base('webgpu', 'webgpu', 'WebGPU_native', 'listed',
     {'static_shapes': False, 'max_rank': None, 'subgraphs': False, 'partition_cost': DEVICE_COPY},
     {'float': ['float32', 'float16'], 'quantized': ['uint8', 'int8'], 'float_needs_quantization': False,
@@ -293,7 +302,8 @@ write('webgpu-jsep.json', base('webgpu-jsep', 'webgpu', 'WebGPU_JSEP', 'listed',
     {'float': ['float32', 'float16'], 'quantized': ['uint8', 'int8'], 'float_needs_quantization': False,
      'text': 'Older onnxruntime-web WebGPU implementation (JSEP); treat list as a floor.'}))
 write('webnn.json', base('webnn', 'webnn', 'WebNN', 'listed',
-    {'static_shapes': False, 'max_rank': None, 'subgraphs': False, 'partition_cost': DEVICE_COPY},
+    {'static_shapes': False, 'max_rank': None, 'subgraphs': False, 'partition_cost': DEVICE_COPY,
+     'deprecated': 'WebNN is a W3C Candidate Recommendation, Chromium-only and not enabled by default (ORT WebNN docs); not a production path yet'},
     {'float': ['float32', 'float16'], 'quantized': ['uint8', 'int8'], 'float_needs_quantization': False,
      'text': 'Backend-dependent (Core ML, Windows ML, LiteRT/XNNPACK); see webmachinelearning.github.io/webnn-status.'}))
 for ep_id, key, fl, q in (('directml', 'DirectML', ['float32', 'float16'], ['uint8', 'int8']),

@@ -1,0 +1,163 @@
+package dev.satchel.devices.check.internal;
+
+import dev.satchel.devices.check.MemoryEstimate;
+import dev.satchel.model.TensorType;
+import dev.satchel.model.onnx.Onnx;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Peak-memory estimate from a memory plan over the topologically ordered main graph: every
+ * non-constant value is live from the step that produces it to the last step that reads it (graph
+ * inputs and outputs: the whole run, as the caller holds them); the peak is the largest sum of live bytes at
+ * any step. Weights are initializers and Constant tensors at their stored dtype. ONNX Runtime's
+ * arena rounds and pools allocations, and the runtime itself costs memory; both are added as
+ * documented constants (docs/checker.md, "memory"). Values inside subgraphs are not planned.
+ */
+public final class MemoryPlanner {
+    /** Arena slack on top of the planned activation peak (BFC arena bins and chunk growth). */
+    public static final double ARENA_FACTOR = 1.25;
+    /** Session and runtime overhead: ORT library code and data, thread pools, session state. */
+    public static final long RUNTIME_OVERHEAD_BYTES = 32L << 20;
+    private static final int TOP = 5;
+
+    private MemoryPlanner() {}
+
+    public static MemoryEstimate plan(GraphView g, long weightsBytes, Map<String, Long> initializerBytes) {
+        Onnx.GraphProto graph = g.graph();
+        int[] order = g.order();
+        int steps = order.length;
+        int[] position = new int[graph.getNodeCount()];
+        for (int p = 0; p < steps; p++) {
+            position[order[p]] = p;
+        }
+        Set<String> outputs = new HashSet<>();
+        graph.getOutputList().forEach(o -> outputs.add(o.getName()));
+        Map<String, long[]> lifetimes = new LinkedHashMap<>(); // name -> {start, end, bytes}
+        Map<String, String> kinds = new HashMap<>();
+        int unknown = 0;
+        long kv = 0;
+        for (Onnx.ValueInfoProto in : graph.getInputList()) {
+            String name = in.getName();
+            if (g.isInitializer(name)) {
+                continue;
+            }
+            long bytes = bytes(g.type(name));
+            if (bytes < 0) {
+                unknown++;
+                continue;
+            }
+            // The caller owns graph inputs: they stay allocated for the whole run.
+            lifetimes.put(name, new long[] {0, Math.max(0, steps - 1), bytes});
+            boolean isKv = isKvName(name);
+            kinds.put(name, isKv ? "kv-cache" : "input");
+            if (isKv) {
+                kv += bytes;
+            }
+        }
+        for (int p = 0; p < steps; p++) {
+            Onnx.NodeProto n = graph.getNode(order[p]);
+            boolean constantNode = n.getOpType().equals("Constant");
+            for (String o : n.getOutputList()) {
+                if (o.isEmpty() || constantNode || g.isConstant(o)) {
+                    continue; // weights, or folded into weights at session creation
+                }
+                long bytes = bytes(g.type(o));
+                if (bytes < 0) {
+                    unknown++;
+                    continue;
+                }
+                lifetimes.put(o, new long[] {p, lastUse(g, o, position, outputs, steps, p), bytes});
+                boolean isKv = outputs.contains(o) && isKvName(o);
+                kinds.put(o, isKv ? "kv-cache" : "activation");
+                if (isKv) {
+                    kv += bytes;
+                }
+            }
+        }
+        long[] delta = new long[steps + 2];
+        for (long[] l : lifetimes.values()) {
+            delta[(int) l[0]] += l[2];
+            delta[(int) l[1] + 1] -= l[2];
+        }
+        long live = 0;
+        long peak = 0;
+        int peakStep = -1;
+        for (int p = 0; p < steps; p++) {
+            live += delta[p];
+            if (live > peak) {
+                peak = live;
+                peakStep = p;
+            }
+        }
+        // What is live at the peak, plus the biggest weights: the contributors a person can act on.
+        List<MemoryEstimate.Contributor> contributors = new ArrayList<>();
+        if (peakStep >= 0) {
+            final int ps = peakStep;
+            lifetimes.forEach((name, l) -> {
+                if (l[0] <= ps && l[1] >= ps) {
+                    contributors.add(new MemoryEstimate.Contributor(name, kinds.get(name), l[2]));
+                }
+            });
+        }
+        initializerBytes.forEach((name, b) -> contributors.add(new MemoryEstimate.Contributor(name, "weight", b)));
+        contributors.sort(Comparator.comparingLong(MemoryEstimate.Contributor::bytes).reversed()
+                .thenComparing(MemoryEstimate.Contributor::name));
+        String largest = "";
+        long largestBytes = 0;
+        for (MemoryEstimate.Contributor c : contributors) {
+            if (c.bytes() > largestBytes) {
+                largestBytes = c.bytes();
+                largest = c.name();
+            }
+        }
+        for (long[] l : lifetimes.values()) {
+            largestBytes = Math.max(largestBytes, l[2]);
+        }
+        if (largest.isEmpty()) {
+            for (Map.Entry<String, long[]> e : lifetimes.entrySet()) {
+                if (e.getValue()[2] == largestBytes) {
+                    largest = e.getKey();
+                    break;
+                }
+            }
+        }
+        long total = weightsBytes + (long) Math.ceil(peak * ARENA_FACTOR) + RUNTIME_OVERHEAD_BYTES;
+        Optional<String> at = peakStep >= 0 ? Optional.of(g.name(order[peakStep])) : Optional.empty();
+        return new MemoryEstimate(weightsBytes, peak, at, kv, RUNTIME_OVERHEAD_BYTES, total, unknown, largestBytes,
+                largest, contributors.subList(0, Math.min(TOP, contributors.size())));
+    }
+
+    private static int lastUse(GraphView g, String value, int[] position, Set<String> outputs, int steps, int from) {
+        if (outputs.contains(value)) {
+            return steps - 1;
+        }
+        int last = from;
+        for (int c : g.consumers(value)) {
+            last = Math.max(last, position[c]);
+        }
+        return last;
+    }
+
+    /** Bytes of a fully known tensor, -1 otherwise. */
+    static long bytes(TensorType t) {
+        if (t.elementType() == null || !t.isFullyKnown()) {
+            return -1;
+        }
+        return t.elementType().storageBytes(t.elementCount());
+    }
+
+    /** Decoder KV-cache names as exported by Optimum / onnxruntime-genai. */
+    public static boolean isKvName(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.startsWith("past_key_values") || n.startsWith("present") || n.startsWith("past_key")
+                || n.startsWith("past_value") || n.startsWith("past.");
+    }
+}
