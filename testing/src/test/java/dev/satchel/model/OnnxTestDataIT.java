@@ -43,6 +43,9 @@ class OnnxTestDataIT {
         List<String> failures = new ArrayList<>();
         int ran = 0;
         int matchReference = 0;
+        int shapeAgree = 0;
+        int shapeUnknown = 0;
+        List<String> shapeWrong = new ArrayList<>();
         for (Path dir : cases) {
             String name = ROOT.relativize(dir).toString();
             if (name.contains("random") || name.contains("bernoulli")) {
@@ -78,6 +81,24 @@ class OnnxTestDataIT {
                 continue;
             }
             ran++;
+            // Shape inference on the same case: a shape it claims must be the one ONNX Runtime computed.
+            ShapeResult shapes = ShapeInference.infer(model, Map.of());
+            for (Map.Entry<String, Ort.Tensor> o : original.entrySet()) {
+                TensorType t = shapes.type(o.getKey());
+                if (t == null || !t.isFullyKnown()) {
+                    shapeUnknown++;
+                    continue;
+                }
+                long[] inferred = t.shape().stream().mapToLong(Dim::value).toArray();
+                if (java.util.Arrays.equals(inferred, o.getValue().shape())
+                        && (t.elementType() == o.getValue().type() || o.getValue().type() == DataType.UNDEFINED)) {
+                    shapeAgree++;
+                } else if (!inputsHaveDeclaredShapes(model, inputs)) {
+                    shapeUnknown++; // the case feeds shapes its model does not declare
+                } else {
+                    shapeWrong.add(name + " " + o.getKey() + ": inferred " + t + ", ONNX Runtime " + o.getValue());
+                }
+            }
             if (!original.equals(roundTripped)) {
                 failures.add(name + ": outputs differ after the round trip");
             }
@@ -88,9 +109,28 @@ class OnnxTestDataIT {
         }
         System.out.printf("libonnx-testdata: %d cases, %d ran bit-identical after round trip, %d also match ONNX's reference outputs; skipped %s%n",
                 cases.size(), ran, matchReference, skipped);
+        System.out.printf("shape inference on those cases: %d outputs agree with ONNX Runtime, %d left unknown, %d wrong%n",
+                shapeAgree, shapeUnknown, shapeWrong.size());
         assertEquals(List.of(), failures);
+        assertEquals(List.of(), shapeWrong.subList(0, Math.min(20, shapeWrong.size())), shapeWrong.size() + " wrong shapes");
+        assertTrue(shapeAgree > shapeUnknown * 4, "shape rules cover most operator cases");
         assertTrue(ran > 700, "most cases ran: " + ran + " of " + cases.size());
         assertTrue(matchReference > ran * 0.9, "the harness feeds the real case data: " + matchReference + " of " + ran);
+    }
+
+    /** True when every fed input has the same shape the model declares (static cases). */
+    private static boolean inputsHaveDeclaredShapes(OnnxModel model, Map<String, Ort.Tensor> inputs) {
+        for (ValueInfo v : model.facts().inputs()) {
+            Ort.Tensor t = inputs.get(v.name());
+            if (t == null || v.type() == null || !v.type().isFullyKnown()) {
+                return false;
+            }
+            long[] declared = v.type().shape().stream().mapToLong(Dim::value).toArray();
+            if (!java.util.Arrays.equals(declared, t.shape())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Ort.Tensor> readInputs(OnnxModel model, Path data) throws Exception {

@@ -307,8 +307,12 @@ public final class ShapeEngine {
             case "Hardmax": case "LRN": case "InstanceNormalization": case "MeanVarianceNormalization": case "Mish":
             case "Shrink": case "ThresholdedRelu": case "CumSum": case "Trilu": case "ReverseSequence":
             case "LpNormalization": case "BitwiseNot": case "ScatterND": case "ScatterElements": case "Scatter":
-            case "EyeLike": case "RandomNormalLike": case "RandomUniformLike": case "Bernoulli":
+            case "RandomNormalLike": case "RandomUniformLike": case "Bernoulli":
                 return List.of(same(x));
+            case "EyeLike": {
+                long dt = attrI(n, "dtype", 0);
+                return List.of(Info.of(dt == 0 ? x.type : x.type.withElementType(DataType.ofCode((int) dt))));
+            }
             case "Not": case "IsNaN": case "IsInf":
                 return List.of(Info.of(x.type.withElementType(DataType.BOOL)));
             case "Dropout":
@@ -912,7 +916,9 @@ public final class ShapeEngine {
         if (!x.hasRank()) {
             return Info.of(new TensorType(x.dtype(), List.of(Dim.unknown(), Dim.unknown())));
         }
-        int axis = axis(attrI(n, "axis", 1), x.shape().size() + 1);
+        // Flatten's axis lies in [-r, r]: a negative axis counts from the end (axis + r).
+        long rawAxis = attrI(n, "axis", 1);
+        int axis = (int) (rawAxis < 0 ? rawAxis + x.shape().size() : rawAxis);
         Dim a = Dim.of(1);
         Dim b = Dim.of(1);
         for (int i = 0; i < x.shape().size(); i++) {
@@ -1069,8 +1075,9 @@ public final class ShapeEngine {
             return res;
         }
         int axis = axis(attrI(n, "axis", 0), x.shape().size());
-        long[] sizes = opset() >= 13 ? (in.size() > 1 && in.get(1) != null ? longs(in.get(1)) : null) : attrInts(n, "split");
-        Dim total = x.shape().get(axis);
+        boolean sizesGiven = opset() >= 13 ? in.size() > 1 && in.get(1) != null : Protos.attribute(n, "split") != null;
+        long[] sizes = opset() >= 13 ? (sizesGiven ? longs(in.get(1)) : null) : attrInts(n, "split");
+        Dim total = sizesGiven && sizes == null ? Dim.unknown() : x.shape().get(axis); // sizes computed at run time
         for (int i = 0; i < outs; i++) {
             List<Dim> s = new ArrayList<>(x.shape());
             if (sizes != null) {
