@@ -62,7 +62,7 @@ public final class Json {
         if (r.isError()) {
             throw new JsonException(JsonException.Code.BAD_STRING, "byte " + utf8.length, "invalid UTF-8 at end");
         }
-        out.flip();
+        ((java.nio.Buffer) out).flip(); // Buffer.flip(): CharBuffer.flip() exists only from Java 9 / Android API 34
         return new Parser(out.toString(), limits).document();
     }
 
