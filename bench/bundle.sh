@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark (issue 6): verify, and verify+install, a 1 GiB bundle with the device verifier under
+# -Xmx32m, side by side with `openssl dgst -sha256` over the same file (target: >= 0.8x its
+# throughput). Page cache is warmed first and each figure is the best of RUNS runs, so the numbers
+# compare CPU work, not the disk. Install includes writing and fsyncing 1 GiB into the store.
+#
+# Usage: bench/bundle.sh [SIZE_MIB (default 1024)] [RUNS (default 3)]
+# Needs: java 17, openssl, the built jars (mvn -pl cli -am install -DskipTests) and ./satchel.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+size_mib="${1:-1024}"
+runs="${2:-3}"
+work="${SATCHEL_BENCH_DIR:-/tmp/satchel-bench-bundle}"
+jar="$(ls "$root"/verifier/target/satchel-verifier-*.jar | grep -v -e sources -e javadoc | head -1)"
+mkdir -p "$work"
+cd "$work"
+
+if [ ! -f model.onnx ] || [ "$(stat -c %s model.onnx)" -ne $((size_mib * 1048576)) ]; then
+  echo "== creating a ${size_mib} MiB payload" >&2
+  head -c $((size_mib * 1048576)) /dev/urandom > model.onnx
+  rm -f big.bundle
+fi
+if [ ! -f bench.key ]; then
+  "$root/satchel" keygen --algorithm ecdsa-p256 --out "$work/bench" >/dev/null
+fi
+if [ ! -f big.bundle ]; then
+  echo "== packing" >&2
+  /usr/bin/time -f "pack: %e s, max RSS %M KB" "$root/satchel" pack model.onnx --name bench --version 1 \
+    --key bench.key -o big.bundle >/dev/null
+fi
+bytes=$(stat -c %s big.bundle)
+cat big.bundle > /dev/null  # warm the page cache
+
+best() { # best wall time in seconds of "$@" over $runs runs
+  local b=""
+  for _ in $(seq "$runs"); do
+    local s e t
+    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+    t=$(echo "$e - $s" | bc -l)
+    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+  done
+  echo "$b"
+}
+
+install_once() {
+  rm -rf store
+  java -Xmx32m -jar "$jar" install big.bundle --store store --trust bench.pub
+}
+
+t_openssl=$(best openssl dgst -sha256 big.bundle)
+t_verify=$(best java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub)
+t_install=$(best install_once)
+rss=$( { /usr/bin/time -f "%M" java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub >/dev/null; } 2>&1 | tail -1)
+
+mibps() { echo "scale=0; $bytes / 1048576 / $1" | bc -l; }
+ratio() { echo "scale=2; $t_openssl / $1" | bc -l; }
+echo "bundle: $bytes bytes; best of $runs; $(nproc) cores; $(java -version 2>&1 | head -1); $(openssl version)"
+printf "%-38s %8.2f s %6s MiB/s\n" "openssl dgst -sha256" "$t_openssl" "$(mibps "$t_openssl")"
+printf "%-38s %8.2f s %6s MiB/s  %sx openssl\n" "satchel-verify verify (-Xmx32m)" "$t_verify" "$(mibps "$t_verify")" "$(ratio "$t_verify")"
+printf "%-38s %8.2f s %6s MiB/s  %sx openssl\n" "satchel-verify install (-Xmx32m)" "$t_install" "$(mibps "$t_install")" "$(ratio "$t_install")"
+echo "verify peak RSS: ${rss} KB"
