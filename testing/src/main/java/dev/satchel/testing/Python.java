@@ -17,6 +17,18 @@ public final class Python {
 
     private Python() {}
 
+    /**
+     * Graph facts of a model computed by python3-onnx (nodes and op types over all subgraphs,
+     * opsets, parameters by type), as JSON; with {@code check}, also runs onnx.checker on the file.
+     */
+    public static String onnxFacts(java.nio.file.Path model, boolean check) throws IOException, InterruptedException {
+        String script;
+        try (java.io.InputStream in = Python.class.getResourceAsStream("onnx_facts.py")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return check ? run(script, model.toString(), "check") : run(script, model.toString());
+    }
+
     /** Runs {@code script} with {@code args}; returns stdout; throws with stderr on failure. */
     public static String run(String script, String... args) throws IOException, InterruptedException {
         Path f = Files.createTempFile("satchel-oracle", ".py");

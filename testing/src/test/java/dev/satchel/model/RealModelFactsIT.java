@@ -9,7 +9,6 @@ import dev.satchel.model.examples.ExampleModel;
 import dev.satchel.model.onnx.Onnx;
 import dev.satchel.testing.Python;
 import dev.satchel.testing.RealModels;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +23,7 @@ class RealModelFactsIT {
     @EnumSource(ExampleModel.class)
     void facts_realModel_matchPythonOnnx(ExampleModel example) throws Exception {
         Path path = RealModels.path(example);
-        String script = new String(RealModelFactsIT.class.getResourceAsStream("/onnx_facts.py").readAllBytes(), StandardCharsets.UTF_8);
-        JsonNode oracle = JSON.readTree(Python.run(script, path.toString()));
+        JsonNode oracle = JSON.readTree(Python.onnxFacts(path, false));
 
         ModelFacts f = ModelReader.read(path).facts();
 

@@ -54,6 +54,8 @@ class RoundTripIT {
         assertTrue(r2.externalTensors() > 0);
         assertTrue(Files.size(ext) < Files.size(src), "weights moved out of the .onnx file");
         assertEquals(expected, Ort.run(ext, inputs), "external-data copy runs identically");
+        assertTrue(dev.satchel.testing.Python.onnxFacts(ext, true).contains("\"checker\": \"ok\""),
+                "python3-onnx's checker accepts the external-data model Satchel wrote");
 
         // And back: external in, all inline out, through the reader's external-data path.
         OnnxModel reread = ModelReader.read(ext);
