@@ -299,4 +299,41 @@ class ModelSignerTest {
         SigningException ex = assertThrows(SigningException.class, () -> ModelSigner.sign(key, SignOptions.of(model).withSharding(1000)));
         assertEquals(SigningException.Code.MODEL_INVALID, ex.code());
     }
+
+    // ---------------------------------------------------------------- self-check and legacy shapes
+
+    @Test
+    void selfCheck_againstWrongFreshDigests_fails_andRehashModeSigns() throws Exception {
+        Path sig = ModelSigner.sign(key, SignOptions.of(model)).signature();
+        List<ResourceDigest> wrong = new java.util.ArrayList<>(verifierFor(key).verify(model, sig).resources());
+        wrong.set(0, ResourceDigest.of(wrong.get(0).name(), "sha256", "00".repeat(32)));
+        ModelSignatureException ex = assertThrows(ModelSignatureException.class,
+                () -> verifierFor(key).verifyAgainstFreshDigests(model, sig, wrong));
+        assertEquals(Code.DIGEST_MISMATCH, ex.code());
+        SignResult full = ModelSigner.sign(key, SignOptions.of(model).withRehashOnSelfCheck());
+        assertEquals(4, full.verified().resources().size());
+    }
+
+    @Test
+    void verify_legacyBundleWithoutHintOrKeyid_triesTrustedKeys() throws Exception {
+        Path sig = ModelSigner.sign(key, SignOptions.of(model)).signature();
+        String json = Files.readString(sig)
+                .replaceAll("\"hint\": \"[0-9a-f]{64}\"", "\"hint\": \"\"")
+                .replaceAll(",\\s*\"keyid\": \"\"", "");
+        assertFalse(json.contains("keyid"), json);
+        Files.writeString(sig, json);
+        verifierFor(key).verify(model, sig);
+        SigningKey other = KeyFiles.signingKey(KeyFiles.generate(KeyAlgorithm.ECDSA_P256), "other");
+        assertEquals(Code.BAD_SIGNATURE, failure(verifierFor(other), model, sig));
+    }
+
+    @Test
+    void verify_hugeSignatureFile_isMalformedWithoutReadingIt() throws Exception {
+        Path sig = model.resolve("model.sig");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(sig,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), (16L << 20) + 1);
+        }
+        assertEquals(Code.MALFORMED, failure(verifierFor(key), model, sig));
+    }
 }
