@@ -45,12 +45,12 @@ class CheckCommandTest {
     void check_overBudget_failsWithExitOne() throws Exception {
         Path p = dir.resolve("tiny-phone.yaml");
         Files.writeString(p, "extends: android-go-1gb\nid: tiny-phone\nname: Tiny phone\n"
-                + "memory:\n  model_budget_mb: {value: 10, evidence: estimate, basis: test}\n");
+                + "memory:\n  model_budget_mb: {value: 1, evidence: estimate, basis: test}\n");
         CliRun r = CliRun.of("check", mlp.toString(), "--profile", p.toString(), "--device", "tiny-phone",
                 "--dim", "batch=1");
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("fail memory-over-budget: estimated peak"), r.out());
-        assertTrue(r.out().contains("model budget 10 MiB (estimate)"), r.out());
+        assertTrue(r.out().contains("model budget 1.0 MiB (estimate)"), r.out());
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class CompatibilityChecker {
         ShapeResult shapes = ShapeInference.infer(model, dims);
         GraphView g = new GraphView(model.proto(), shapes);
         Map<String, Long> initializerBytes = initializerBytes(model.proto().getGraph());
-        MemoryEstimate memory = MemoryPlanner.plan(g, facts.parameterBytes(), initializerBytes);
+        MemoryEstimate memory = MemoryPlanner.plan(g, facts.parameterBytes(), facts.subgraphCount(), initializerBytes);
         long totalMacs = 0;
         for (int i = 0; i < g.nodeCount(); i++) {
             totalMacs += Math.max(0, g.macs(i));
@@ -217,7 +217,8 @@ public final class CompatibilityChecker {
         long limit = budget.get().value() << 20;
         String label = (d.memory().modelBudgetMb().isPresent() ? "model budget " : "app budget ")
                 + mib(limit) + (budget.get().isEstimate() ? " (estimate)" : " (" + budget.get().evidence().label() + ")");
-        String breakdown = "weights " + mib(m.weightsBytes()) + " + activations " + mib(m.activationPeakBytes())
+        String breakdown = "weights " + mib(m.weightsBytes()) + " x" + MemoryPlanner.WEIGHTS_FACTOR + " while loading"
+                + " + activations " + mib(m.activationPeakBytes())
                 + (m.kvCacheBytes() > 0 ? " (KV cache " + mib(m.kvCacheBytes()) + ")" : "")
                 + " x" + MemoryPlanner.ARENA_FACTOR + " arena + runtime " + mib(m.runtimeOverheadBytes());
         String biggest = m.topContributors().stream().limit(3)

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The estimated peak memory of one ONNX Runtime session running the model once, in bytes.
- * Always an estimate: {@code total = weights + activationPeak × arenaFactor + runtimeOverhead}
+ * Always an estimate: {@code total = weights × 1.5 + activationPeak × 2 + 10 MiB + 256 KiB per subgraph}
  * (docs/checker.md, "memory").
  *
  * @param weightsBytes initializers and Constant tensors at their stored dtype
