@@ -336,4 +336,13 @@ class ModelSignerTest {
         }
         assertEquals(Code.MALFORMED, failure(verifierFor(key), model, sig));
     }
+
+    @Test
+    void sign_ignorePathWithSlashes_leavesSubtreeOutAndVerifierReappliesIt() throws Exception {
+        SignResult r = ModelSigner.sign(key, SignOptions.of(model).withIgnorePaths(List.of("./sub/")));
+        assertEquals(List.of("config.json", "empty.txt", "model.onnx"),
+                r.verified().resources().stream().map(ResourceDigest::name).collect(Collectors.toList()));
+        Files.writeString(model.resolve("sub/new.bin"), "ignored too");
+        verifierFor(key).verify(model, r.signature());
+    }
 }

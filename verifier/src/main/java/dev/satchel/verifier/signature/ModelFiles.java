@@ -64,7 +64,20 @@ public final class ModelFiles {
             return one;
         }
         Path root = model.toAbsolutePath().normalize();
-        Set<String> ignores = new LinkedHashSet<>(ignorePaths);
+        Set<String> ignores = new LinkedHashSet<>();
+        for (String i : ignorePaths) {
+            // "./a/", "a/" and "a" name the same path (the reference matches with Path.is_relative_to).
+            String n = i.replace('\\', '/');
+            while (n.startsWith("./")) {
+                n = n.substring(2);
+            }
+            while (n.endsWith("/")) {
+                n = n.substring(0, n.length() - 1);
+            }
+            if (!n.isEmpty() && !".".equals(n)) {
+                ignores.add(n);
+            }
+        }
         if (signatureFile != null) {
             Path sig = signatureFile.toAbsolutePath().normalize();
             if (sig.startsWith(root) && !sig.equals(root)) {
