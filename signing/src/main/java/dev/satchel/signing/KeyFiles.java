@@ -56,8 +56,14 @@ import org.bouncycastle.util.io.pem.PemObject;
  */
 public final class KeyFiles {
     private static final int PBKDF2_ITERATIONS = 200_000;
-    /** Used as an instance only (never registered): the JDK lacks AES/CBC/PKCS7Padding names BC asks for. */
-    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    /**
+     * BouncyCastle as a provider instance, never registered globally: the JDK lacks the
+     * AES/CBC/PKCS7Padding name BC's PKCS#8 encryption asks for. Created lazily (it is slow to build)
+     * and only for encrypted keys.
+     */
+    private static final class Bc {
+        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    }
 
     private KeyFiles() {}
 
@@ -94,7 +100,7 @@ public final class KeyFiles {
             enc.setPRF(PKCS8Generator.PRF_HMACSHA256);
             enc.setIterationCount(PBKDF2_ITERATIONS);
             enc.setPassword(passphrase);
-            enc.setProvider(BC);
+            enc.setProvider(Bc.PROVIDER);
             PemObject obj = new PKCS8Generator(PrivateKeyInfo.getInstance(key.getEncoded()), enc.build()).generate();
             return Pem.encode("ENCRYPTED PRIVATE KEY", obj.getContent());
         } catch (OperatorCreationException | IOException ex) {
@@ -183,7 +189,7 @@ public final class KeyFiles {
                             file + ": the private key is encrypted; give its passphrase (--passphrase-file or SATCHEL_KEY_PASSPHRASE)");
                 }
                 info = ((PKCS8EncryptedPrivateKeyInfo) o).decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(passphrase));
+                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(passphrase));
             } else if (o instanceof PrivateKeyInfo) {
                 info = (PrivateKeyInfo) o;
             } else if (o instanceof PEMKeyPair) {
@@ -192,7 +198,7 @@ public final class KeyFiles {
                 if (passphrase == null || passphrase.length == 0) {
                     throw new SigningException(SigningException.Code.KEY_INVALID, file + ": the private key is encrypted; give its passphrase");
                 }
-                info = ((PEMEncryptedKeyPair) o).decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(passphrase))
+                info = ((PEMEncryptedKeyPair) o).decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(passphrase))
                         .getPrivateKeyInfo();
             } else {
                 throw new SigningException(SigningException.Code.KEY_INVALID,
