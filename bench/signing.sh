@@ -48,4 +48,21 @@ ratio() { echo "$(grep -o "$2=[0-9.]*" "$dir/result-$1.txt" | cut -d= -f2) $ossl
 echo "== throughput relative to openssl (time_openssl / time_satchel)"
 echo "files:   sign $(ratio files sign_s)x  verify $(ratio files verify_s)x   (target >= 0.9x)"
 echo "sharded: sign $(ratio sharded sign_s)x  verify $(ratio sharded verify_s)x   (target >= 1.6x on 2 cores)"
-echo "cores: $(nproc)"
+echo "cores: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# End to end through the CLI (JVM start-up and JIT warm-up included, first run), when the CLI is built.
+if [ -f "$root/cli/target/classes/dev/satchel/cli/Main.class" ] \
+   && (cd "$root" && mvn -B -q -o -pl cli dependency:build-classpath -Dmdep.includeScope=runtime \
+        -Dmdep.outputFile="$dir/cli.classpath" >&2); then
+  satchel=(java -Xmx64m -cp "$root/cli/target/classes:$(cat "$dir/cli.classpath")" dev.satchel.cli.Main)
+  [ -f "$dir/ci.key" ] || "${satchel[@]}" keygen --out "$dir/ci" > /dev/null
+  echo "== satchel CLI end to end, -Xmx64m (wall seconds incl. JVM start)"
+  for mode in files sharded; do
+    s=$(date +%s.%N)
+    "${satchel[@]}" sign "$model" --key "$dir/ci.key" -o "$dir/cli.sig" --hash "$mode" --shard-size "$shard" > /dev/null
+    m=$(date +%s.%N)
+    "${satchel[@]}" verify-signature "$model" --sig "$dir/cli.sig" --public-key "$dir/ci.pub" > /dev/null
+    e=$(date +%s.%N)
+    printf 'cli %s: sign_s=%.3f verify_s=%.3f\n' "$mode" "$(echo "$m - $s" | bc -l)" "$(echo "$e - $m" | bc -l)"
+  done
+fi
