@@ -218,4 +218,16 @@ class TrustTest {
                 .addRevocationList(oldKey, Map.of(leaf.publicKey().keyId(), "laptop stolen"), NOW);
         assertEquals(Code.KEY_REVOKED, assertThrows(ModelSignatureException.class, () -> verifier(t).verify(model, sig)).code());
     }
+
+    @Test
+    void certificate_revokedRootKey_isKeyRevoked() throws Exception {
+        SigningKey leaf = leafSigner(KeyUsage.digitalSignature, NOW.minus(1, ChronoUnit.DAYS), NOW.plus(30, ChronoUnit.DAYS));
+        Path sig = ModelSigner.sign(leaf, SignOptions.of(model)).signature();
+        String caKeyId = dev.satchel.verifier.signature.PublicKeyInfo.of(caPair.getPublic()).keyId();
+        TrustFileBuilder t = TrustFileBuilder.create().addKey(oldKey.publicKey(), null, null).addCertificateAuthority(ca)
+                .addRevocationList(oldKey, Map.of(caKeyId, "CA key compromise"), NOW);
+        ModelSignatureException ex = assertThrows(ModelSignatureException.class, () -> verifier(t).verify(model, sig));
+        assertEquals(Code.KEY_REVOKED, ex.code());
+        assertTrue(ex.getMessage().contains("CA key compromise"), ex.getMessage());
+    }
 }

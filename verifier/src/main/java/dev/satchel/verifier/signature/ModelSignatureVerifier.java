@@ -258,7 +258,10 @@ public final class ModelSignatureVerifier {
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(now);
-            CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            java.security.cert.PKIXCertPathValidatorResult result =
+                    (java.security.cert.PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            // A revoked root key withdraws everything issued under it.
+            checkNotRevoked(PublicKeyInfo.of(result.getTrustAnchor().getTrustedCert().getPublicKey()).keyId());
         } catch (CertPathValidatorException ex) {
             throw new ModelSignatureException(ModelSignatureException.Code.UNTRUSTED_KEY,
                     "certificate " + leaf.getSubjectX500Principal().getName() + " does not chain to a trusted authority "
