@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.CRC32;
 
 /**
@@ -44,6 +46,8 @@ import java.util.zip.CRC32;
  */
 public final class BundleVerifier {
     private static final int BUFFER = 256 * 1024;
+    /** Entries at least this large are hashed with a reader thread alongside (see Source#pipelined). */
+    private static final long PIPELINE_MIN_BYTES = 8L << 20;
     private static final long U32 = 0xFFFF_FFFFL;
 
     private final VerificationPolicy policy;
@@ -552,6 +556,16 @@ public final class BundleVerifier {
         return new String(out);
     }
 
+    private static final class Chunk {
+        final byte[] bytes;
+        final int length;
+
+        Chunk(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+    }
+
     /** Sequential reader with a fixed buffer, a byte budget and an optional tee. */
     private static final class Source {
         private final ReadableByteChannel ch;
@@ -625,6 +639,17 @@ public final class BundleVerifier {
 
         void digest(long n, MessageDigest md, CRC32 crc, String what) throws IOException, VerificationException {
             long left = n;
+            int buffered = (int) Math.min(left, lim - pos);
+            if (buffered > 0) {
+                md.update(buf, pos, buffered);
+                crc.update(buf, pos, buffered);
+                pos += buffered;
+                left -= buffered;
+            }
+            if (left >= PIPELINE_MIN_BYTES && !eof) {
+                pipelined(left, md, crc, what);
+                return;
+            }
             while (left > 0) {
                 if (pos == lim && !fill()) {
                     throw truncated(what);
@@ -635,6 +660,101 @@ public final class BundleVerifier {
                 pos += k;
                 left -= k;
             }
+        }
+
+        /**
+         * Large entries: a helper thread reads, CRCs and tees the bytes while this thread computes
+         * SHA-256, the dominant cost. Two extra buffers (constant memory); bytes reach the tee in
+         * order and are hashed in order. Only called with the buffer fully consumed.
+         */
+        private void pipelined(long n, MessageDigest md, CRC32 crc, String what)
+                throws IOException, VerificationException {
+            base += lim;
+            pos = 0;
+            lim = 0;
+            final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
+            final BlockingQueue<Object> full = new ArrayBlockingQueue<>(3);
+            free.add(buf);
+            free.add(new byte[BUFFER]);
+            free.add(new byte[BUFFER]);
+            final Object end = new Object();
+            final Object truncatedMark = new Object();
+            final IOException[] failure = new IOException[1];
+            Thread producer = new Thread(() -> {
+                long remaining = n;
+                try {
+                    while (remaining > 0) {
+                        byte[] b = free.take();
+                        int want = (int) Math.min(remaining, b.length);
+                        ByteBuffer bb = ByteBuffer.wrap(b, 0, want);
+                        while (bb.hasRemaining()) {
+                            if (ch.read(bb) < 0) {
+                                break;
+                            }
+                        }
+                        int got = bb.position();
+                        if (got > 0) {
+                            crc.update(b, 0, got);
+                            if (tee != null) {
+                                ByteBuffer w = ByteBuffer.wrap(b, 0, got);
+                                while (w.hasRemaining()) {
+                                    tee.write(w);
+                                }
+                            }
+                            full.put(new Chunk(b, got));
+                            remaining -= got;
+                        }
+                        if (got < want) {
+                            full.put(truncatedMark);
+                            return;
+                        }
+                    }
+                    full.put(end);
+                } catch (IOException ex) {
+                    failure[0] = ex;
+                    full.offer(end);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "satchel-verifier-reader");
+            producer.setDaemon(true);
+            producer.start();
+            long consumed = 0;
+            boolean done = false;
+            try {
+                while (true) {
+                    Object o = full.take();
+                    if (o == end) {
+                        break;
+                    }
+                    if (o == truncatedMark) {
+                        base += consumed;
+                        eof = true;
+                        throw truncated(what);
+                    }
+                    Chunk c = (Chunk) o;
+                    md.update(c.bytes, 0, c.length);
+                    consumed += c.length;
+                    free.put(c.bytes);
+                }
+                done = true;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while verifying " + what);
+            } finally {
+                if (!done) {
+                    producer.interrupt();
+                }
+                try {
+                    producer.join();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            base += consumed;
         }
 
         boolean atEnd() throws IOException, VerificationException {

@@ -181,7 +181,7 @@ public final class ModelStore implements AutoCloseable {
         try {
             try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // Located at its final name: the result is handed out only after the rename.
-                verified = verifier.verifyAndCopy(in, out, m -> {
+                verified = verifier.verifyAndCopy(in, new WritebackChannel(out), m -> {
                     admit(m, device);
                     return bundlePath(m.version());
                 });
@@ -335,6 +335,42 @@ public final class ModelStore implements AutoCloseable {
             }
         } finally {
             lockChannel.close();
+        }
+    }
+
+    /**
+     * Forces written data to disk every 64 MiB while the install is still hashing, so that the
+     * final fsync does not have to write back a whole bundle at once (the write-back overlaps
+     * verification instead of following it).
+     */
+    private static final class WritebackChannel implements java.nio.channels.WritableByteChannel {
+        private static final long STEP = 64L << 20;
+        private final FileChannel ch;
+        private long sinceForce;
+
+        WritebackChannel(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = ch.write(src);
+            sinceForce += n;
+            if (sinceForce >= STEP) {
+                ch.force(false);
+                sinceForce = 0;
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return ch.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
         }
     }
 

