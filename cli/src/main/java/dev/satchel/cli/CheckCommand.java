@@ -83,10 +83,13 @@ final class CheckCommand implements Callable<Integer> {
         if (context != null && context < 0) {
             throw new CliException(ExitCode.USAGE, "--context must be 0 or more");
         }
+        // The operator tables load on another core while profiles and the model are read.
+        java.util.concurrent.CompletableFuture<ExecutionProviderCatalogue> eps =
+                java.util.concurrent.CompletableFuture.supplyAsync(ExecutionProviderCatalogue::builtIn);
         ProfileCatalogue catalogue = ProfilesCommand.catalogue(profiles, spec.commandLine().getErr());
         List<DeviceProfile> targets = targets(catalogue);
         OnnxModel m = ModelReader.read(ModelPaths.resolve(model));
-        CheckReport report = new CompatibilityChecker(ExecutionProviderCatalogue.builtIn()).check(m, targets,
+        CheckReport report = new CompatibilityChecker(eps.join()).check(m, targets,
                 new CheckOptions(bindings, context == null ? OptionalLong.empty() : OptionalLong.of(context)));
         PrintWriter out = spec.commandLine().getOut();
         if (format.format() == OutputFormat.json) {

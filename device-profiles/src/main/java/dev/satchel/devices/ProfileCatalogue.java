@@ -61,7 +61,7 @@ public final class ProfileCatalogue {
             synchronized (ProfileCatalogue.class) {
                 c = builtIn;
                 if (c == null) {
-                    c = loadBuiltIn(ExecutionProviderCatalogue.builtIn().providerIds());
+                    c = loadBuiltIn(ExecutionProviderCatalogue.declaredProviderIds());
                     builtIn = c;
                 }
             }

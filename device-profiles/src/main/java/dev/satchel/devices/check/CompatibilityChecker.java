@@ -80,8 +80,9 @@ public final class CompatibilityChecker {
         }
         Analysis a = new Analysis(model, facts, g, memory, totalMacs, isQuantized(facts), dims);
         List<DeviceReport> reports = new ArrayList<>();
+        Map<String, EpCoverage> placements = new java.util.HashMap<>();
         for (DeviceProfile d : devices) {
-            reports.add(checkDevice(a, d));
+            reports.add(checkDevice(a, d, placements));
         }
         Map<String, Long> opsets = new TreeMap<>(facts.opsets());
         return new CheckReport(model.file() == null ? "<memory>" : model.file().getFileName().toString(),
@@ -127,13 +128,13 @@ public final class CompatibilityChecker {
         return out;
     }
 
-    private DeviceReport checkDevice(Analysis a, DeviceProfile d) {
+    private DeviceReport checkDevice(Analysis a, DeviceProfile d, Map<String, EpCoverage> placements) {
         List<Finding> findings = new ArrayList<>();
         runtime(a, d, findings);
         Optional<Long> budget = memory(a, d, findings);
         storage(a, d, findings);
         limits(a, d, findings);
-        List<EpCoverage> coverage = coverage(a, d, findings);
+        List<EpCoverage> coverage = coverage(a, d, findings, placements);
         cpuDtypes(a, d, findings);
         Optional<LatencyEstimate> latency = latency(a, d, coverage);
         latency.ifPresent(l -> findings.add(new Finding(FindingCode.LATENCY_ESTIMATE, Severity.INFO,
@@ -285,7 +286,8 @@ public final class CompatibilityChecker {
 
     // ---- accelerators --------------------------------------------------------------------------
 
-    private List<EpCoverage> coverage(Analysis a, DeviceProfile d, List<Finding> out) {
+    private List<EpCoverage> coverage(Analysis a, DeviceProfile d, List<Finding> out,
+            Map<String, EpCoverage> placements) {
         List<EpCoverage> all = new ArrayList<>();
         // One evaluation per provider: several accelerators can sit behind one EP (CoreML reaches
         // both the Neural Engine and the GPU), and the EP, not the unit, decides what it takes.
@@ -321,7 +323,11 @@ public final class CompatibilityChecker {
                 if (ep.coverage() == ExecutionProvider.Coverage.ALL_STANDARD) {
                     continue;
                 }
-                EpCoverage c = EpPlacer.place(a.graph(), ep, e.getValue().get(0).id(), d.onnxRuntime().value());
+                // Placement depends only on the model, the EP table, the accelerator and the ORT
+                // version, so devices sharing them share one evaluation.
+                String acc = e.getValue().get(0).id();
+                EpCoverage c = placements.computeIfAbsent(ep.id() + "|" + acc + "|" + d.onnxRuntime().value(),
+                        k -> EpPlacer.place(a.graph(), ep, acc, d.onnxRuntime().value()));
                 all.add(c);
                 if (best == null || c.macsTaken() > best.macsTaken()
                         || (c.macsTaken() == best.macsTaken() && c.nodesTaken() > best.nodesTaken())) {

@@ -75,8 +75,20 @@ public final class ExecutionProviderCatalogue {
 
     /** The data file names listed in {@code ep/index.txt}. */
     public static List<String> indexEntries() {
+        return lines(ROOT + "index.txt");
+    }
+
+    /**
+     * The provider ids listed in {@code ep/providers.txt}, equal to {@code builtIn().providerIds()}
+     * (tested) but read without parsing the operator tables, so profiles validate cheaply.
+     */
+    public static Set<String> declaredProviderIds() {
+        return Set.copyOf(lines(ROOT + "providers.txt"));
+    }
+
+    private static List<String> lines(String resourcePath) {
         List<String> out = new ArrayList<>();
-        for (String line : resource(ROOT + "index.txt").split("\n")) {
+        for (String line : resource(resourcePath).split("\n")) {
             String t = line.trim();
             if (!t.isEmpty() && !t.startsWith("#")) {
                 out.add(t);

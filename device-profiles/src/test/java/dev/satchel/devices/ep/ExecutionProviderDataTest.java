@@ -36,6 +36,11 @@ class ExecutionProviderDataTest {
     }
 
     @Test
+    void providersFile_equalsTheProvidersOfTheData() {
+        assertEquals(eps.providerIds(), ExecutionProviderCatalogue.declaredProviderIds());
+    }
+
+    @Test
     void everyProvider_namedByABuiltInProfile_hasData() {
         for (DeviceProfile p : ProfileCatalogue.builtIn().all()) {
             for (String ep : p.executionProviders()) {
