@@ -309,6 +309,12 @@ public final class CompatibilityChecker {
             for (String provider : acc.executionProviders()) {
                 byProvider.computeIfAbsent(provider, k -> new ArrayList<>()).add(acc);
             }
+            if (!a.quantized() && a.facts().parametersByType().containsKey(DataType.FLOAT.displayName())
+                    && acc.computeTypes().value().equals(List.of(ComputeType.FP16))) {
+                out.add(Finding.of(FindingCode.DTYPE_PRECISION_CHANGE, Severity.INFO, acc.name()
+                        + " computes in fp16 only: the parts of this fp32 model placed on it run at fp16 precision"
+                        + " (expect small numeric differences; validate accuracy on the device)"));
+            }
         }
         for (Map.Entry<String, List<Accelerator>> e : byProvider.entrySet()) {
             String units = e.getValue().stream().map(Accelerator::name).collect(Collectors.joining(" / "));

@@ -42,6 +42,8 @@ public enum FindingCode {
     ACCELERATOR_DEPRECATED,
     /** The accelerator needs quantized (QDQ) tensors and the model's compute is float. */
     DTYPE_NEEDS_QUANTIZATION,
+    /** An accelerator computes in lower precision than the model (fp16-only Neural Engine, fp32 model). */
+    DTYPE_PRECISION_CHANGE,
     /** Tensor types the CPU path does not compute natively (fp16 on wasm...). */
     DTYPE_UNSUPPORTED,
     /** Documented EP conditions that cannot be decided statically; listed as caveats. */

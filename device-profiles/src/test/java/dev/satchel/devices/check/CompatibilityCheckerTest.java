@@ -106,6 +106,14 @@ class CompatibilityCheckerTest {
     }
 
     @Test
+    void neuralEngine_fp32Model_isToldItRunsAtFp16() throws Exception {
+        DeviceReport r = check(Models.load(Models.fp32MatMul(1), dir), "apple-iphone-15");
+        assertTrue(codes(r, Severity.INFO).contains(FindingCode.DTYPE_PRECISION_CHANGE), r.findings().toString());
+        DeviceReport q = check(Models.load(Models.qdqMatMul(), dir), "apple-iphone-15");
+        assertFalse(codes(q, Severity.INFO).contains(FindingCode.DTYPE_PRECISION_CHANGE));
+    }
+
+    @Test
     void partitions_untakenNodeBetweenTakenOnes_makesTwo() throws Exception {
         DeviceReport r = check(Models.load(Models.reluErfRelu(), dir), "apple-iphone-15-pro");
         EpCoverage nn = coverage(r, "coreml-neuralnetwork");

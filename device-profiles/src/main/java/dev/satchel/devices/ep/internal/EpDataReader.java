@@ -17,7 +17,6 @@ import dev.satchel.devices.ep.OrtRelease;
 import dev.satchel.devices.ep.ProviderRules;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +80,7 @@ public final class EpDataReader {
         } else {
             for (int i = 0; i < src.size(); i++) {
                 Map<String, String> m = new LinkedHashMap<>();
-                Iterator<Map.Entry<String, JsonNode>> it = src.get(i).fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : src.get(i).properties()) {
                     m.put(e.getKey(), e.getValue().asText());
                 }
                 if (!m.containsKey("url") && !m.containsKey("repo")) {
@@ -128,7 +125,7 @@ public final class EpDataReader {
         }
         c.keys(n, "/rules", RULES);
         Map<String, String> minOs = new LinkedHashMap<>();
-        n.path("min_os").fields().forEachRemaining(e -> minOs.put(e.getKey(), e.getValue().asText()));
+        n.path("min_os").properties().forEach(e -> minOs.put(e.getKey(), e.getValue().asText()));
         String cost = c.text(n, "/rules", "partition_cost");
         if (cost != null && !cost.equals("device-copy") && !cost.equals("none")) {
             c.problem("/rules/partition_cost", "must be 'device-copy' or 'none', found '" + cost + "'");
