@@ -48,6 +48,7 @@ public final class BundleVerifier {
     private static final int BUFFER = 256 * 1024;
     /** Entries at least this large are hashed with a reader thread alongside (see Source#pipelined). */
     private static final long PIPELINE_MIN_BYTES = 8L << 20;
+    private static final int HASH_SLICE = 16384;
     private static final long U32 = 0xFFFF_FFFFL;
 
     private final VerificationPolicy policy;
@@ -111,6 +112,19 @@ public final class BundleVerifier {
             throw new NullPointerException(copy == null ? "copy" : "target");
         }
         return run(in, copy, null, target);
+    }
+
+    /**
+     * Verifies a bundle the caller is about to move to a final name, without copying it: as
+     * {@link #verify(ReadableByteChannel)}, with {@code target} called once the manifest is parsed
+     * (see {@link #verifyAndCopy}) and the result located at the path it returns.
+     */
+    public VerifiedBundle verifyForMove(ReadableByteChannel in, CopyTarget target)
+            throws VerificationException, IOException {
+        if (target == null) {
+            throw new NullPointerException("target");
+        }
+        return run(in, null, null, target);
     }
 
     /** Where a verified copy will live; see {@link #verifyAndCopy}. */
@@ -733,7 +747,12 @@ public final class BundleVerifier {
                         throw truncated(what);
                     }
                     Chunk c = (Chunk) o;
-                    md.update(c.bytes, 0, c.length);
+                    // Many mid-sized updates rather than few large ones: the JIT compiles the
+                    // caller of the SHA-256 intrinsic (SHA-NI / AVX2 stub) after enough calls, and
+                    // until then hashing runs as plain Java several times slower.
+                    for (int p = 0; p < c.length; p += HASH_SLICE) {
+                        md.update(c.bytes, p, Math.min(HASH_SLICE, c.length - p));
+                    }
                     consumed += c.length;
                     free.put(c.bytes);
                 }

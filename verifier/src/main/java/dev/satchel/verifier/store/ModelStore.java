@@ -192,6 +192,10 @@ public final class ModelStore implements AutoCloseable {
             deleteQuietly(staging);
             throw ex;
         }
+        return commitStaged(staging, verified);
+    }
+
+    private VerifiedBundle commitStaged(Path staging, VerifiedBundle verified) throws IOException {
         long version = verified.manifest().version();
         Path target = bundlePath(version);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -202,6 +206,37 @@ public final class ModelStore implements AutoCloseable {
         fallbackReason = null;
         deleteUnreferenced();
         return current;
+    }
+
+    /**
+     * Installs a bundle file by moving it into the store instead of copying it: for a download
+     * written on the store's filesystem (e.g. in the app's private storage). The file is consumed:
+     * first renamed into {@code staging/} (so its name is the store's), verified there in one pass,
+     * fsynced, renamed to {@code v<N>.bundle} and committed; on any failure it is deleted. Same
+     * checks and guarantees as {@link #install(ReadableByteChannel, DeviceFacts)}, one read
+     * instead of a read and a write.
+     *
+     * @throws java.nio.file.AtomicMoveNotSupportedException if the file is on another filesystem
+     */
+    public synchronized VerifiedBundle installByMove(Path bundle, DeviceFacts device)
+            throws IOException, VerificationException {
+        Path staging = dir.resolve(STAGING).resolve("install-" + System.nanoTime() + ".tmp");
+        Files.move(bundle, staging, StandardCopyOption.ATOMIC_MOVE);
+        VerifiedBundle verified;
+        try {
+            try (FileChannel ch = FileChannel.open(staging, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                verified = verifier.verifyForMove(ch, m -> {
+                    admit(m, device);
+                    return bundlePath(m.version());
+                });
+                admit(verified.manifest(), device);
+                ch.force(true);
+            }
+        } catch (IOException | VerificationException | RuntimeException ex) {
+            deleteQuietly(staging);
+            throw ex;
+        }
+        return commitStaged(staging, verified);
     }
 
     /**

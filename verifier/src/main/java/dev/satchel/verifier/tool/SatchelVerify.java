@@ -40,11 +40,12 @@ public final class SatchelVerify {
 
     private static final String HELP = String.join("\n",
             "Usage: satchel-verify verify BUNDLE --trust TRUST",
-            "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME]",
+            "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME] [--move]",
             "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
             "       satchel-verify status --store DIR --trust TRUST [--name NAME]",
             "",
-            "TRUST is a public key (PEM) or a Satchel trust file (JSON).",
+            "TRUST is a public key (PEM) or a Satchel trust file (JSON). --move consumes BUNDLE (same",
+            "filesystem as the store): it is moved into the store instead of copied, or deleted if refused.",
             "Exit codes: 0 ok, 2 usage, 3 invalid trust input, 4 bundle refused, 5 I/O error.",
             "",
             "Example:",
@@ -66,6 +67,10 @@ public final class SatchelVerify {
             if (a.equals("-h") || a.equals("--help")) {
                 out.println(HELP);
                 return OK;
+            }
+            if (a.equals("--move")) {
+                opts.put(a, "true");
+                continue;
             }
             if (a.startsWith("--")) {
                 if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep").contains(a)) {
@@ -112,7 +117,9 @@ public final class SatchelVerify {
                     }
                     DeviceFacts device = device(opts);
                     try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
-                        VerifiedBundle b = store.install(Paths.get(positional.get(1)), device);
+                        Path source = Paths.get(positional.get(1));
+                        VerifiedBundle b = opts.containsKey("--move") ? store.installByMove(source, device)
+                                : store.install(source, device);
                         out.println("INSTALLED " + describe(b.manifest()) + " (" + store.status() + ")");
                     }
                     return OK;

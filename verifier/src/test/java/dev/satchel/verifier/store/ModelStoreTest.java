@@ -79,6 +79,25 @@ class ModelStoreTest {
     }
 
     @Test
+    void installByMove_consumesFileOnSuccessAndOnRefusal() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            Path download = bundle(2);
+            byte[] bytes = Files.readAllBytes(download);
+            VerifiedBundle b = s.installByMove(download, DeviceFacts.unknown());
+            assertFalse(Files.exists(download));
+            assertEquals(dir.resolve("v2.bundle"), b.file());
+            assertArrayEquals(bytes, Files.readAllBytes(b.file()));
+            Path old = bundle(1);
+            VerificationException ex = assertThrows(VerificationException.class, () -> s.installByMove(old, DeviceFacts.unknown()));
+            assertEquals(RejectionCode.ROLLBACK, ex.code());
+            assertFalse(Files.exists(old));
+            assertEquals(2, s.status().current());
+            assertEquals(0, Files.list(dir.resolve(ModelStore.STAGING)).count());
+        }
+    }
+
+    @Test
     void open_committedBundleCorrupted_fallsBackToLastGood() throws Exception {
         Path dir = tmp.resolve("store");
         try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
