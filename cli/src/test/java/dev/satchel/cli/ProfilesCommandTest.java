@@ -102,7 +102,7 @@ class ProfilesCommandTest {
         List<String> lines = Arrays.stream(r.err().split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
         assertEquals(List.of(
                 f + ":4: unknown-field: unknown field 'colour' in profile; expected one of [accelerators, class, cpu,"
-                        + " example_devices, extends, id, limits, memory, name, notes, onnxruntime, os, ram_gb, soc,"
+                        + " dims, example_devices, extends, id, limits, memory, name, notes, onnxruntime, os, ram_gb, soc,"
                         + " sources, storage]",
                 f + ":6: missing-source: vendor fact needs 'sources' naming where it comes from"), lines);
         assertTrue(r.out().contains("invalid, 2 problems"), r.out());

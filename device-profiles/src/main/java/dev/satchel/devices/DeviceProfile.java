@@ -19,13 +19,16 @@ import java.util.regex.Pattern;
  * @param onnxRuntime the ONNX Runtime version the app ships on this device ({@code 1.20});
  *     decides the maximum opset and which operator tables apply
  * @param limits hard per-object platform ceilings in bytes
+ * @param dims default bindings for symbolic model dimensions on this target ({@code batch_size: 1});
+ *     {@code satchel check --dim} overrides them
  * @param extendsId the profile this one was derived from, if any (already merged in)
  * @param origin where the profile was read from (a path, or {@code built-in:ID})
  */
 public record DeviceProfile(String id, String name, DeviceClass deviceClass, Optional<String> soc,
         List<String> exampleDevices, Optional<Fact<Long>> ramGb, MemoryBudget memory, StorageBudget storage,
         Cpu cpu, List<Accelerator> accelerators, OperatingSystem os, Fact<String> onnxRuntime,
-        Map<PlatformLimit, Fact<Long>> limits, List<Source> sources, Optional<String> extendsId, String origin) {
+        Map<PlatformLimit, Fact<Long>> limits, Map<String, Long> dims, List<Source> sources, Optional<String> extendsId,
+        String origin) {
     /** Profile ids: lowercase letters, digits and dashes, starting with a letter or digit. */
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     /** ONNX Runtime versions as {@code MAJOR.MINOR} or {@code MAJOR.MINOR.PATCH}. */
@@ -57,6 +60,12 @@ public record DeviceProfile(String id, String name, DeviceClass deviceClass, Opt
             throw new IllegalArgumentException("onnxruntime version must look like 1.20: " + onnxRuntime.value());
         }
         limits = Map.copyOf(limits);
+        dims = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(dims));
+        dims.forEach((k, v) -> {
+            if (v < 0) {
+                throw new IllegalArgumentException("dim " + k + " must be >= 0");
+            }
+        });
         sources = List.copyOf(sources);
         Objects.requireNonNull(extendsId, "extendsId");
         Objects.requireNonNull(origin, "origin");

@@ -84,6 +84,8 @@ public final class ProfileJson {
         for (PlatformLimit l : PlatformLimit.values()) {
             Optional.ofNullable(p.limits().get(l)).ifPresent(f -> limits.set(l.label(), fact(f)));
         }
+        ObjectNode dims = o.putObject("dims");
+        p.dims().forEach(dims::put);
         ObjectNode sources = o.putObject("sources");
         p.sources().forEach(s -> sources.put(s.key(), s.ref()));
         return o;

@@ -147,6 +147,14 @@ class ProfileReadingTest {
     }
 
     @Test
+    void read_dims_areWholeNumbersOrReportedWithTheirLine() throws Exception {
+        DeviceProfile p = builtIn.read(write("d.yaml", VALID + "dims: {batch_size: 1, sequence_length: 128}\n"));
+        assertEquals(128L, p.dims().get("sequence_length"));
+        List<ProfileProblem> ps = problems(write("e.yaml", VALID + "dims:\n  batch_size: one\n  seq: -3\n"));
+        assertEquals("22:wrong-type 23:invalid-value", codesAndLines(ps));
+    }
+
+    @Test
     void read_extendsBuiltIn_inheritsAndOverridesFields() throws Exception {
         String child = String.join("\n",
                 "extends: google-pixel-8",

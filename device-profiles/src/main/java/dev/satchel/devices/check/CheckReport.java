@@ -8,7 +8,8 @@ import java.util.Objects;
  * The result of checking one model against devices. Immutable.
  *
  * @param model the model file name
- * @param dims the dimension bindings used for shapes (user {@code --dim} plus {@code --context})
+ * @param dims the caller's dimension bindings ({@code --dim} plus {@code --context}); each device
+ *     report also lists its own, which add the profile's defaults
  * @param totalMacs multiply-accumulates of one inference, as far as shapes are known
  */
 public record CheckReport(String model, long modelBytes, Map<String, Long> opsets, long irVersion,

@@ -40,6 +40,8 @@ public final class CheckReportJson {
             dn.put("id", d.deviceId());
             dn.put("name", d.deviceName());
             dn.put("onnxruntime", d.onnxRuntime());
+            ObjectNode ddims = dn.putObject("dims");
+            d.dims().forEach(ddims::put);
             dn.put("verdict", d.verdict().label());
             ObjectNode mem = dn.putObject("memory");
             MemoryEstimate me = d.memory();

@@ -66,32 +66,51 @@ public final class CompatibilityChecker {
      */
     public CheckReport check(OnnxModel model, List<DeviceProfile> devices, CheckOptions options) throws ModelException {
         ModelFacts facts = model.facts();
-        Map<String, Long> dims = new LinkedHashMap<>(options.dims());
+        Map<String, Long> reportDims = effectiveDims(facts, Map.of(), options);
+        Map<Map<String, Long>, Analysis> analyses = new LinkedHashMap<>();
+        List<DeviceReport> reports = new ArrayList<>();
+        for (DeviceProfile d : devices) {
+            // Profile defaults first, the caller's --dim bindings over them, then --context.
+            Map<String, Long> dims = effectiveDims(facts, d.dims(), options);
+            Analysis a = analyses.get(dims);
+            if (a == null) {
+                a = analyze(model, facts, dims);
+                analyses.put(dims, a);
+            }
+            reports.add(checkDevice(a, d));
+        }
+        Analysis first = analyses.isEmpty() ? analyze(model, facts, reportDims) : analyses.values().iterator().next();
+        Map<String, Long> opsets = new TreeMap<>(facts.opsets());
+        return new CheckReport(model.file() == null ? "<memory>" : model.file().getFileName().toString(),
+                facts.fileBytes() + facts.externalDataBytes(), opsets, facts.irVersion(), reportDims, first.totalMacs(),
+                first.graph().nodeCount(), reports);
+    }
+
+    private static Map<String, Long> effectiveDims(ModelFacts facts, Map<String, Long> profileDims, CheckOptions options) {
+        Map<String, Long> dims = new TreeMap<>(profileDims);
+        dims.putAll(options.dims());
         if (options.context().isPresent()) {
             bindContext(facts, dims, options.context().getAsLong());
         }
+        return dims;
+    }
+
+    private static Analysis analyze(OnnxModel model, ModelFacts facts, Map<String, Long> dims) throws ModelException {
         ShapeResult shapes = ShapeInference.infer(model, dims);
         GraphView g = new GraphView(model.proto(), shapes);
-        Map<String, Long> initializerBytes = initializerBytes(model.proto().getGraph());
-        MemoryEstimate memory = MemoryPlanner.plan(g, facts.parameterBytes(), facts.subgraphCount(), initializerBytes);
+        MemoryEstimate memory = MemoryPlanner.plan(g, facts.parameterBytes(), facts.subgraphCount(),
+                initializerBytes(model.proto().getGraph()));
         long totalMacs = 0;
         for (int i = 0; i < g.nodeCount(); i++) {
             totalMacs += Math.max(0, g.macs(i));
         }
-        Analysis a = new Analysis(model, facts, g, memory, totalMacs, isQuantized(facts), dims);
-        List<DeviceReport> reports = new ArrayList<>();
-        Map<String, EpCoverage> placements = new java.util.HashMap<>();
-        for (DeviceProfile d : devices) {
-            reports.add(checkDevice(a, d, placements));
-        }
-        Map<String, Long> opsets = new TreeMap<>(facts.opsets());
-        return new CheckReport(model.file() == null ? "<memory>" : model.file().getFileName().toString(),
-                facts.fileBytes() + facts.externalDataBytes(), opsets, facts.irVersion(), dims, totalMacs,
-                g.nodeCount(), reports);
+        return new Analysis(model, facts, g, memory, totalMacs, isQuantized(facts), Map.copyOf(dims),
+                new java.util.HashMap<>());
     }
 
+    /** Placements are shared by devices with the same dims, EP table, accelerator and ORT version. */
     private record Analysis(OnnxModel model, ModelFacts facts, GraphView graph, MemoryEstimate memory, long totalMacs,
-            boolean quantized, Map<String, Long> dims) {}
+            boolean quantized, Map<String, Long> dims, Map<String, EpCoverage> placements) {}
 
     /** Binds the sequence axis (axis 2) of past_key_values inputs to the context length. */
     private static void bindContext(ModelFacts facts, Map<String, Long> dims, long context) {
@@ -128,7 +147,8 @@ public final class CompatibilityChecker {
         return out;
     }
 
-    private DeviceReport checkDevice(Analysis a, DeviceProfile d, Map<String, EpCoverage> placements) {
+    private DeviceReport checkDevice(Analysis a, DeviceProfile d) {
+        Map<String, EpCoverage> placements = a.placements();
         List<Finding> findings = new ArrayList<>();
         runtime(a, d, findings);
         Optional<Long> budget = memory(a, d, findings);
@@ -141,7 +161,8 @@ public final class CompatibilityChecker {
                 String.format(Locale.ROOT, "about %s per inference (estimate: %s)", ms(l.milliseconds()), l.basis()),
                 List.of(), Optional.empty())));
         findings.sort(Comparator.comparing(Finding::severity).reversed());
-        return new DeviceReport(d.id(), d.name(), d.onnxRuntime().value(), Verdict.of(findings), findings, a.memory(),
+        return new DeviceReport(d.id(), d.name(), d.onnxRuntime().value(), a.dims(), Verdict.of(findings), findings,
+                a.memory(),
                 budget, a.facts().fileBytes() + a.facts().externalDataBytes(), coverage,
                 preferred(coverage).map(EpCoverage::executionProvider), latency);
     }

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class ProfileBinder {
     public static final Set<String> TOP_KEYS = Set.of("id", "name", "class", "extends", "soc", "example_devices",
-            "sources", "ram_gb", "memory", "storage", "cpu", "accelerators", "os", "onnxruntime", "limits", "notes");
+            "sources", "ram_gb", "memory", "storage", "cpu", "accelerators", "os", "onnxruntime", "limits", "dims", "notes");
     public static final Set<String> FACT_KEYS = Set.of("value", "evidence", "sources", "basis", "note");
     public static final Set<String> MEMORY_KEYS =
             Set.of("app_budget_mb", "extended_budget_mb", "extended_condition", "model_budget_mb", "bandwidth_gbps");
@@ -119,14 +119,15 @@ public final class ProfileBinder {
             }
         });
         Map<PlatformLimit, Fact<Long>> limits = limits(root);
+        Map<String, Long> dims = dims(root);
         string(root, "notes", false);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         try {
             return Optional.of(new DeviceProfile(id.get(), name.get(), deviceClass.get(), soc, examples, ram, memory,
-                    storage, cpu, accelerators, os.get(), ort.get(), limits, List.copyOf(sources.values()), extendsId,
-                    origin));
+                    storage, cpu, accelerators, os.get(), ort.get(), limits, dims, List.copyOf(sources.values()),
+                    extendsId, origin));
         } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             // The checks above mirror the record invariants; reaching this is a bug in the binder.
             problem(root.file(), root.line(), Code.INCONSISTENT, String.valueOf(e.getMessage()));
@@ -383,6 +384,33 @@ public final class ProfileBinder {
                 continue;
             }
             longFact(m.get(), e.key(), true, 1, Long.MAX_VALUE).ifPresent(f -> out.put(limit.get(), f));
+        }
+        return out;
+    }
+
+    /** {@code dims}: symbolic dimension name to a whole number >= 0 (a choice, not a fact). */
+    private Map<String, Long> dims(YNode.YMap root) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        Optional<YNode.YMap> m = root.get("dims").flatMap(n -> asMap(n, "dims"));
+        if (m.isEmpty()) {
+            return out;
+        }
+        for (YNode.Entry e : m.get().entries()) {
+            YNode v = e.value();
+            if (!(v instanceof YNode.YScalar) || ((YNode.YScalar) v).type() != YNode.YScalar.Type.INT) {
+                wrongType(v, "dims." + e.key(), "a whole number");
+                continue;
+            }
+            try {
+                long n = Long.parseLong(((YNode.YScalar) v).text().replace("_", ""));
+                if (n < 0) {
+                    invalid(v, "dims." + e.key() + " must be 0 or more, found " + n);
+                } else {
+                    out.put(e.key(), n);
+                }
+            } catch (NumberFormatException ex) {
+                invalid(v, "dims." + e.key() + " '" + ((YNode.YScalar) v).text() + "' is not a decimal whole number");
+            }
         }
         return out;
     }

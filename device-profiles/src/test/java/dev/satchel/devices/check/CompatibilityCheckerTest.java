@@ -81,6 +81,22 @@ class CompatibilityCheckerTest {
         assertEquals("needs-quantization", coverage(bound, "qnn-htp").fallbacks().get(0).reason());
     }
 
+    @Test
+    void profileDims_bindShapesAndDimOptionOverridesThem() throws Exception {
+        Path p = dir.resolve("s24-batch1.yaml");
+        Files.writeString(p, "extends: samsung-galaxy-s24-snapdragon\nid: s24-batch1\nname: S24, batch 1\n"
+                + "dims: {batch: 1}\n");
+        DeviceProfile s24 = profiles.read(p);
+        OnnxModel m = Models.load(Models.fp32MatMul("batch"), dir);
+        DeviceReport r = checker.check(m, List.of(s24), CheckOptions.defaults()).devices().get(0);
+        assertEquals(Map.of("batch", 1L), r.dims());
+        assertEquals("needs-quantization", coverage(r, "qnn-htp").fallbacks().get(0).reason());
+        DeviceReport over = checker.check(m, List.of(s24), new CheckOptions(Map.of("batch", 8L), OptionalLong.empty()))
+                .devices().get(0);
+        assertEquals(Map.of("batch", 8L), over.dims());
+        assertEquals(8 * 16 * 32, coverage(over, "qnn-htp").macsTotal());
+    }
+
     /**
      * ORT's usability checker reads the NeuralNetwork table row 'ai.onnx.ReduceSum' (dot instead of
      * colon), skips it, and so reports ReduceSum as unsupported on CoreML. The builder exists, and
