@@ -177,8 +177,12 @@ public final class GraphView {
         return out;
     }
 
+    /**
+     * Never folded: random ops, and Q/DQ, which ORT's ConstantFolding leaves in place so that QDQ
+     * node units survive for the EPs that need them (onnxruntime/core/optimizer/constant_folding.cc).
+     */
     private static final Set<String> NONDETERMINISTIC = Set.of("RandomNormal", "RandomNormalLike", "RandomUniform",
-            "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout");
+            "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout", "QuantizeLinear", "DequantizeLinear");
 
     /** MACs of node i, or -1 when its shapes are not known well enough. */
     public long macs(int i) {
