@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  satchel pack model.onnx --name tiny --version 3 --key ci.key -o tiny-3.bundle",
             "  satchel pack model-dir/ --name tiny --version 4 --display-version 1.4.0 \\",
-            "      --device pixel-8=compatible --device rpi-4=incompatible --ep cpu --min-ram 2147483648 \\",
+            "      --check-report check.json --ep cpu --min-ram 2147483648 \\",
             "      --pkcs11-config softhsm.cfg --key-alias release -o tiny-4.bundle",
         })
 final class PackCommand implements Callable<Integer> {
@@ -87,6 +87,11 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "PROFILE=VERDICT",
             description = "Compatibility claim from 'satchel check' (repeatable): VERDICT is compatible or incompatible[:reason].")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "--check-report", paramLabel = "JSON",
+            description = "Take the per-device claims from a 'satchel check --format json' report (satchel.check/v1): "
+                    + "verdict fail = incompatible (with the first failing finding as reason), pass or warn = compatible.")
+    Path checkReport;
 
     @Option(names = "--min-ram", paramLabel = "BYTES", defaultValue = "0", description = "Minimum device RAM claim.")
     long minRam;
@@ -257,8 +262,11 @@ final class PackCommand implements Callable<Integer> {
         return out;
     }
 
-    private List<BundleSpec.DeviceClaim> claims() {
+    private List<BundleSpec.DeviceClaim> claims() throws Exception {
         List<BundleSpec.DeviceClaim> out = new ArrayList<>();
+        if (checkReport != null) {
+            out.addAll(claimsFromCheckReport(checkReport));
+        }
         for (String d : devices) {
             int eq = d.indexOf('=');
             if (eq <= 0) {
@@ -275,6 +283,36 @@ final class PackCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, "--device: verdict must be compatible or incompatible, got '" + verdict + "'");
             }
             out.add(new BundleSpec.DeviceClaim(d.substring(0, eq), verdict.equals("compatible"), reason));
+        }
+        return out;
+    }
+
+    /** Reads the device verdicts of a {@code satchel.check/v1} report (docs/checker.md). */
+    static List<BundleSpec.DeviceClaim> claimsFromCheckReport(Path file) throws Exception {
+        List<BundleSpec.DeviceClaim> out = new ArrayList<>();
+        try {
+            JsonObject report = Json.parseObject(Files.readAllBytes(file));
+            String schema = report.string("schema");
+            if (!"satchel.check/v1".equals(schema)) {
+                throw new CliException(ExitCode.INPUT_INVALID, file + ": /schema: expected satchel.check/v1, got " + schema);
+            }
+            dev.satchel.verifier.json.JsonArray devices = report.array("devices");
+            for (int i = 0; i < devices.size(); i++) {
+                JsonObject d = devices.object(i);
+                String verdict = d.string("verdict");
+                boolean compatible = !"fail".equals(verdict);
+                String reason = null;
+                dev.satchel.verifier.json.JsonArray findings = d.optArray("findings");
+                for (int f = 0; !compatible && findings != null && f < findings.size() && reason == null; f++) {
+                    JsonObject finding = findings.object(f);
+                    if ("fail".equals(finding.optString("severity"))) {
+                        reason = finding.optString("code") + ": " + finding.optString("message");
+                    }
+                }
+                out.add(new BundleSpec.DeviceClaim(d.string("id"), compatible, reason));
+            }
+        } catch (dev.satchel.verifier.json.JsonException ex) {
+            throw new CliException(ExitCode.INPUT_INVALID, file + ": " + ex.getMessage(), ex);
         }
         return out;
     }

@@ -83,6 +83,30 @@ class PackVerifyCommandsTest {
     }
 
     @Test
+    void pack_checkReport_claimsInManifest() throws Exception {
+        Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);
+        Path report = tmp.resolve("check.json");
+        Files.writeString(report, "{\"schema\": \"satchel.check/v1\", \"devices\": ["
+                + "{\"id\": \"pixel-8\", \"verdict\": \"warn\", \"findings\": []},"
+                + "{\"id\": \"rpi-4\", \"verdict\": \"fail\", \"findings\": [{\"code\": \"memory-over-budget\","
+                + " \"severity\": \"fail\", \"message\": \"needs 3 GiB, budget 1 GiB\"}]}]}");
+        Path bundle = tmp.resolve("c.bundle");
+        CliRunner.Result r = CliRunner.run("pack", a.toString(), "--name", "tiny", "--version", "2",
+                "--check-report", report.toString(), "--unsigned-for-testing", "-o", bundle.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        dev.satchel.verifier.bundle.VerifiedBundle v = dev.satchel.verifier.bundle.BundleVerifier.create(
+                dev.satchel.verifier.bundle.VerificationPolicy.allowUnsignedForTesting().build()).verify(bundle);
+        var devices = v.manifest().compatibility().devices();
+        assertEquals("pixel-8", devices.get(0).profile());
+        assertTrue(devices.get(0).compatible());
+        assertEquals("rpi-4", devices.get(1).profile());
+        assertFalse(devices.get(1).compatible());
+        assertEquals("memory-over-budget: needs 3 GiB, budget 1 GiB", devices.get(1).reason());
+        assertEquals("profile 'rpi-4' is claimed incompatible: memory-over-budget: needs 3 GiB, budget 1 GiB",
+                v.manifest().compatibility().excludes(dev.satchel.verifier.bundle.DeviceFacts.ofProfile("rpi-4")));
+    }
+
+    @Test
     void verify_otherKey_exit4SignatureInvalid() throws Exception {
         Path key = keygen("ecdsa-p256");
         Path other = keygen("ecdsa-p384");
