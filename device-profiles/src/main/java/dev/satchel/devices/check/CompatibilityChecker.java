@@ -43,8 +43,11 @@ import java.util.stream.Collectors;
 public final class CompatibilityChecker {
     /** Share of the model budget above which memory is a warning. */
     static final double NEAR_BUDGET = 0.8;
-    /** Assumed fraction of vendor peak throughput reached on real models (estimate). */
-    static final double ACCELERATOR_EFFICIENCY = 0.3;
+    /**
+     * Assumed fraction of a vendor's peak TOPS reached on small real models (estimate: peak figures
+     * are often sparse int8 and assume perfect utilisation; small graphs are dispatch-bound).
+     */
+    static final double ACCELERATOR_EFFICIENCY = 0.1;
     /** Assumed CPU clock when profiles give none (estimate). */
     static final double CPU_HZ = 2.0e9;
     static final double CPU_EFFICIENCY = 0.3;
