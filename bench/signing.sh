@@ -21,10 +21,12 @@ if [ ! -f "$model" ] || [ "$(stat -c %s "$model")" -ne $((size_mb * 1048576)) ];
   openssl rand -out "$model" $((size_mb * 1048576))
 fi
 
-echo "building signing test classes..." >&2
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$dir/signing.classpath" ]; then
+echo "building signing test classes (SKIP_BUILD=1 reuses the last build)..." >&2
 (cd "$root" && mvn -B -q -pl verifier,signing -am install -DskipTests >&2 \
   && mvn -B -q -pl signing test-compile dependency:build-classpath -Dmdep.includeScope=test \
        -Dmdep.outputFile="$dir/signing.classpath" >&2)
+fi
 cp="$root/signing/target/test-classes:$root/signing/target/classes:$(cat "$dir/signing.classpath")"
 
 cat "$model" > /dev/null   # page cache
@@ -36,7 +38,10 @@ ossl=$(for _ in $(seq "$runs"); do
   echo "$e - $s" | bc -l
 done | best)
 bytes=$(stat -c %s "$model")
-printf 'openssl_s=%.3f openssl_MBps=%.0f\n' "$ossl" "$(echo "$bytes / $ossl / 1000000" | bc -l)"
+ossl_cpu=$(for _ in $(seq "$runs"); do
+  /usr/bin/time -f '%U %S' openssl dgst -sha256 "$model" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'
+done | best)
+printf 'openssl_s=%.3f openssl_MBps=%.0f openssl_cpu_s=%.3f\n' "$ossl" "$(echo "$bytes / $ossl / 1000000" | bc -l)" "$ossl_cpu"
 
 echo "== satchel in-process, -Xmx64m (sign includes writing model.sig and the verifier self-check)"
 for mode in files sharded; do
@@ -49,6 +54,10 @@ echo "== throughput relative to openssl (time_openssl / time_satchel)"
 echo "files:   sign $(ratio files sign_s)x  verify $(ratio files verify_s)x   (target >= 0.9x)"
 echo "sharded: sign $(ratio sharded sign_s)x  verify $(ratio sharded verify_s)x   (target >= 1.6x on 2 cores)"
 echo "cores: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# On a shared machine wall time is noisy; CPU seconds are not. Sharded verify on N idle cores takes
+# about verify_cpu_s / N of wall time.
+echo "cpu: openssl ${ossl_cpu}s; satchel verify files $(grep -o 'verify_cpu_s=[0-9.]*' "$dir/result-files.txt" | cut -d= -f2)s," \
+     "sharded $(grep -o 'verify_cpu_s=[0-9.]*' "$dir/result-sharded.txt" | cut -d= -f2)s (spread over the cores)"
 
 # End to end through the CLI (JVM start-up and JIT warm-up included, first run), when the CLI is built.
 if [ -f "$root/cli/target/classes/dev/satchel/cli/Main.class" ] \
