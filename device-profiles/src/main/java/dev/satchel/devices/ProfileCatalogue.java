@@ -217,6 +217,12 @@ public final class ProfileCatalogue {
             return Optional.of(raw.tree());
         }
         String parentId = raw.extendsId().get();
+        if (!DeviceProfile.ID.matcher(parentId).matches()) {
+            // Also keeps the sibling-file lookup below inside the child's folder ("../x" is no id).
+            problems.add(new ProfileProblem(raw.file(), raw.extendsLine(), ProfileProblem.Code.INVALID_VALUE,
+                    "extends '" + parentId + "' is not a profile id (pattern " + DeviceProfile.ID + ")"));
+            return Optional.empty();
+        }
         for (String key : List.of("id", "name")) {
             if (raw.tree().get(key).isEmpty()) {
                 problems.add(new ProfileProblem(raw.file(), raw.tree().line(), ProfileProblem.Code.MISSING_FIELD,

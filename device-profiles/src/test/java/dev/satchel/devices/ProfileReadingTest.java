@@ -226,6 +226,23 @@ class ProfileReadingTest {
     }
 
     @Test
+    void read_extendsPathOutsideTheFolder_isRejectedWithoutReadingIt() throws Exception {
+        Path outside = dir.resolve("secret.yaml");
+        Files.writeString(outside, VALID.replace("id: my-board", "id: secret"));
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+        Path child = sub.resolve("c.yaml");
+        Files.writeString(child, "extends: ../secret\nid: c\nname: c\n");
+        List<ProfileProblem> ps = problems(child);
+        assertEquals("1:invalid-value", codesAndLines(ps));
+    }
+
+    @Test
+    void read_deeplyNestedYaml_isRejected() throws Exception {
+        String deep = "id: x\nnotes: " + "[".repeat(60) + "]".repeat(60) + "\n";
+        assertEquals(Code.YAML_SYNTAX, problems(write("deep.yaml", deep)).get(0).code());
+    }
+
+    @Test
     void read_extendsCycle_isReported() throws Exception {
         write("a.yaml", "extends: b\nid: a\nname: a\n");
         write("b.yaml", "extends: a\nid: b\nname: b\n");
