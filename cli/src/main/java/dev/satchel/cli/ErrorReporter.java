@@ -34,6 +34,9 @@ final class ErrorReporter {
         if (ex instanceof CliException) {
             return ((CliException) ex).exitCode();
         }
+        if (ex instanceof dev.satchel.devices.ProfileException) {
+            return ExitCode.INPUT_INVALID;
+        }
         if (ex instanceof ModelException) {
             return ExitCode.INPUT_INVALID;
         }
