@@ -86,7 +86,8 @@ public final class BundleVerifier {
     }
 
     /**
-     * Verifies a bundle read from a channel positioned at its first byte (a download, a pipe).
+     * Verifies a bundle read from a blocking channel positioned at its first byte (a download, a
+     * pipe); transport timeouts (slow-retrieval attacks) are the channel's business.
      * The result has no file, so {@link VerifiedBundle#map} is unavailable; offsets are relative
      * to the start of the stream.
      */

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -179,11 +178,8 @@ class HostileBundleCatalogueTest {
                 (b, z) -> z.rec(MODEL).localExtra = new byte[0]));
         a.add(zip("padding in a foreign extra field", RejectionCode.NONCANONICAL_HEADER, "is not the canonical",
                 (b, z) -> {
-                    byte[] e = ZipForge.alignment(2 * BundleFormat.ALIGNMENT + 0, 0);
                     ZipForge.Rec r = z.rec(MODEL);
-                    byte[] canonical = ZipForge.alignment(0, 0);
-                    r.localExtra = null;
-                    z.build();
+                    z.build(); // lays out the records so the entry's header offset is known
                     byte[] real = ZipForge.alignment(r.headerOffset, r.name.length);
                     real[0] = 0x55;
                     r.localExtra = real;
@@ -403,6 +399,5 @@ class HostileBundleCatalogueTest {
     @BeforeAll
     static void catalogueIsLargeEnough() {
         assertTrue(verifierAttacks().count() + storeAttacks().count() >= 30);
-        assertEquals(Collections.emptyList(), Collections.emptyList());
     }
 }
