@@ -88,6 +88,23 @@ class BundleWriterTest {
     }
 
     @Test
+    void write_standardZipReaderSeesSameEntriesAndBytes() throws Exception {
+        Path d = inputs("a", Instant.now(), "rw-r--r--");
+        TestSigner signer = new TestSigner();
+        PreparedBundle p = BundleWriter.prepare(spec(d));
+        Path out = tmp.resolve("z.bundle");
+        BundleWriter.write(p, signer.sign(p.signedDigests()), out);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.toFile())) {
+            List<String> names = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+            assertEquals(List.of("model.sig", "satchel.json", "model.onnx", "tok/vocab.txt"), names);
+            java.util.zip.ZipEntry e = zip.getEntry("model.onnx");
+            assertEquals(java.util.zip.ZipEntry.STORED, e.getMethod());
+            assertArrayEquals(Files.readAllBytes(d.resolve("model.onnx")), zip.getInputStream(e).readAllBytes());
+            assertArrayEquals(p.manifestBytes(), zip.getInputStream(zip.getEntry("satchel.json")).readAllBytes());
+        }
+    }
+
+    @Test
     void write_unsigned_acceptedOnlyByTestingPolicy() throws Exception {
         Path d = inputs("a", Instant.now(), "rw-r--r--");
         Path out = tmp.resolve("u.bundle");
