@@ -1,12 +1,6 @@
 package dev.satchel.devices.ep.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import dev.satchel.devices.ep.Constraint;
 import dev.satchel.devices.ep.DtypeRules;
@@ -29,10 +23,6 @@ import java.util.Set;
  * {@code file: /json/pointer: message}. Never returns half-read data for a file with problems.
  */
 public final class EpDataReader {
-    // A bare JsonFactory, not an ObjectMapper: the data is read on every CLI start, and an
-    // ObjectMapper's set-up costs more than parsing all files together.
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** ONNX element type names (TensorProto.DataType, as dev.satchel.model.DataType prints them). */
     public static final Set<String> DTYPES = Set.of("float32", "float16", "bfloat16", "float64", "uint8", "int8",
@@ -313,15 +303,10 @@ public final class EpDataReader {
         }
 
         JsonNode parse(String json) {
-            try (JsonParser p = JSON.createParser(json)) {
-                JsonToken t = p.nextToken();
-                if (t != JsonToken.START_OBJECT) {
+            try {
+                JsonNode n = dev.satchel.devices.internal.JsonTrees.parse(json);
+                if (!n.isObject()) {
                     problem("", "top level must be a JSON object");
-                    return null;
-                }
-                JsonNode n = tree(p, t);
-                if (p.nextToken() != null) {
-                    problem("", "not valid JSON: content after the top-level object");
                     return null;
                 }
                 return n;
@@ -331,41 +316,6 @@ public final class EpDataReader {
             } catch (IOException e) {
                 problem("", "not valid JSON: " + e.getMessage());
                 return null;
-            }
-        }
-
-        /** Builds a tree from the streaming parser, positioned on {@code t}. */
-        private static JsonNode tree(JsonParser p, JsonToken t) throws IOException {
-            JsonNodeFactory f = JsonNodeFactory.instance;
-            switch (t) {
-                case START_OBJECT: {
-                    ObjectNode o = f.objectNode();
-                    for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-                        String name = p.currentName();
-                        o.set(name, tree(p, p.nextToken()));
-                    }
-                    return o;
-                }
-                case START_ARRAY: {
-                    ArrayNode a = f.arrayNode();
-                    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                        a.add(tree(p, v));
-                    }
-                    return a;
-                }
-                case VALUE_STRING:
-                    return f.textNode(p.getText());
-                case VALUE_NUMBER_INT:
-                    return p.getNumberType() == JsonParser.NumberType.INT ? f.numberNode(p.getIntValue())
-                            : f.numberNode(p.getLongValue());
-                case VALUE_NUMBER_FLOAT:
-                    return f.numberNode(p.getDoubleValue());
-                case VALUE_TRUE:
-                    return f.booleanNode(true);
-                case VALUE_FALSE:
-                    return f.booleanNode(false);
-                default:
-                    return f.nullNode();
             }
         }
 
