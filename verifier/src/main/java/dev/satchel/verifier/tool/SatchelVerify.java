@@ -12,8 +12,11 @@ import dev.satchel.verifier.signature.PublicKeyInfo;
 import dev.satchel.verifier.signature.TrustConfig;
 import dev.satchel.verifier.store.ModelStore;
 import dev.satchel.verifier.store.StoreStatus;
+import dev.satchel.verifier.update.UpdateClient;
+import dev.satchel.verifier.update.UpdateException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,10 +46,14 @@ public final class SatchelVerify {
             "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME] [--move]",
             "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
             "       satchel-verify status --store DIR --trust TRUST [--name NAME]",
+            "       satchel-verify update --repo URL --store DIR --root ROOT.json --trust TRUST [--name NAME]",
+            "                      [--metadata DIR] [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
             "",
             "TRUST is a public key (PEM) or a Satchel trust file (JSON). --move consumes BUNDLE (same",
             "filesystem as the store): it is moved into the store instead of copied, or deleted if refused.",
-            "Exit codes: 0 ok, 2 usage, 3 invalid trust input, 4 bundle refused, 5 I/O error.",
+            "update walks the TUF client workflow from ROOT.json (metadata kept in --metadata, default",
+            "STORE/tuf) and installs the newest bundle that fits; refusals print a code (docs/update-repository.md).",
+            "Exit codes: 0 ok, 2 usage, 3 invalid trust input, 4 bundle or update refused, 5 I/O error.",
             "",
             "Example:",
             "  java -jar satchel-verifier.jar install tiny-3.bundle --store /var/lib/models/tiny \\",
@@ -73,7 +80,8 @@ public final class SatchelVerify {
                 continue;
             }
             if (a.startsWith("--")) {
-                if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep").contains(a)) {
+                if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep", "--repo",
+                        "--root", "--metadata").contains(a)) {
                     return usage(err, "unknown option " + a);
                 }
                 if (i + 1 >= args.length) {
@@ -90,7 +98,7 @@ public final class SatchelVerify {
             return usage(err, "no command");
         }
         String command = positional.get(0);
-        if (!Arrays.asList("verify", "install", "status").contains(command)) {
+        if (!Arrays.asList("verify", "install", "status", "update").contains(command)) {
             return usage(err, "unknown command '" + command + "'");
         }
         try {
@@ -137,9 +145,27 @@ public final class SatchelVerify {
                     }
                     return OK;
                 }
+                case "update": {
+                    if (positional.size() != 1 || !opts.containsKey("--store") || !opts.containsKey("--repo")
+                            || !opts.containsKey("--root")) {
+                        return usage(err, "update takes --repo URL --store DIR --root ROOT.json");
+                    }
+                    Path storeDir = Paths.get(opts.get("--store"));
+                    Path metadata = opts.containsKey("--metadata") ? Paths.get(opts.get("--metadata")) : storeDir.resolve("tuf");
+                    UpdateClient.trustRoot(metadata, Files.readAllBytes(Paths.get(opts.get("--root"))));
+                    UpdateClient client = UpdateClient.builder(new URL(opts.get("--repo")), metadata)
+                            .device(device(opts)).modelName(opts.get("--name")).build();
+                    try (ModelStore store = ModelStore.open(storeDir, opts.get("--name"), verifier)) {
+                        out.println(client.update(store));
+                    }
+                    return OK;
+                }
                 default:
                     return usage(err, "unknown command '" + command + "'");
             }
+        } catch (UpdateException ex) {
+            err.println("satchel-verify: " + ex.code() + ": " + ex.getMessage());
+            return REFUSED;
         } catch (VerificationException ex) {
             err.println("satchel-verify: " + ex.code() + ": " + ex.getMessage());
             return REFUSED;
@@ -149,6 +175,8 @@ public final class SatchelVerify {
         } catch (NoSuchFileException ex) {
             err.println("satchel-verify: " + ex.getMessage() + ": no such file");
             return IO;
+        } catch (java.net.MalformedURLException ex) {
+            return usage(err, "--repo: " + ex.getMessage());
         } catch (IOException ex) {
             err.println("satchel-verify: " + ex);
             return IO;
