@@ -1,0 +1,120 @@
+package dev.satchel.packager.quantize;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@link QuantizeSession} did: mode, per-layer decisions, sizes, measured quality and the
+ * gate's outcome. Immutable; {@link #toJson()} is deterministic (no timestamps), so the same model
+ * and options give the same report bytes. The schema is in docs/quantize.md.
+ *
+ * @param mode the mode asked for
+ * @param sourceBytes bytes of the source model (with external data)
+ * @param outputBytes bytes written (model plus external data)
+ * @param decisions one entry per weight-carrying node
+ * @param quality per-output agreement with the original; empty when not evaluated
+ * @param minCosine the gate's threshold, NaN without a gate
+ * @param kept layers mixed precision moved to a higher precision to pass the gate
+ * @param keptBytes extra bytes those layers cost over their quantized form
+ * @param warnings things the user should know (generated inputs, unbound dims)
+ */
+public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
+        List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings) {
+    public QuantizeReport {
+        decisions = List.copyOf(decisions);
+        quality = List.copyOf(quality);
+        kept = List.copyOf(kept);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** True when a gate was set and the final model meets it. */
+    public boolean gatePassed() {
+        return !Double.isNaN(minCosine) && worstCosine() >= minCosine;
+    }
+
+    /** The lowest mean cosine over outputs; NaN when not evaluated. */
+    public double worstCosine() {
+        return quality.stream().mapToDouble(OutputQuality::meanCosine).min().orElse(Double.NaN);
+    }
+
+    public long quantizedLayers() {
+        return decisions.stream().filter(d -> d.precision() != Precision.FLOAT).count();
+    }
+
+    public String toJson() {
+        StringBuilder b = new StringBuilder();
+        b.append("{\n  \"schema\": \"satchel.quantize.report/v1\",\n");
+        b.append("  \"mode\": ").append(str(mode.id())).append(",\n");
+        b.append("  \"source_bytes\": ").append(sourceBytes).append(",\n");
+        b.append("  \"output_bytes\": ").append(outputBytes).append(",\n");
+        b.append("  \"layers_quantized\": ").append(quantizedLayers()).append(",\n");
+        b.append("  \"layers_float\": ").append(decisions.size() - quantizedLayers()).append(",\n");
+        b.append("  \"decisions\": [");
+        for (int i = 0; i < decisions.size(); i++) {
+            b.append(i == 0 ? "\n" : ",\n").append("    ").append(decision(decisions.get(i)));
+        }
+        b.append(decisions.isEmpty() ? "],\n" : "\n  ],\n");
+        b.append("  \"quality\": [");
+        for (int i = 0; i < quality.size(); i++) {
+            OutputQuality q = quality.get(i);
+            b.append(i == 0 ? "\n" : ",\n").append("    {\"output\": ").append(str(q.name()))
+                    .append(", \"mean_cosine\": ").append(num(q.meanCosine()))
+                    .append(", \"min_cosine\": ").append(num(q.minCosine()))
+                    .append(", \"sqnr_db\": ").append(num(q.sqnrDb()))
+                    .append(", \"max_abs_error\": ").append(num(q.maxAbsError()))
+                    .append(", \"top1_agreement\": ").append(num(q.top1Agreement())).append("}");
+        }
+        b.append(quality.isEmpty() ? "],\n" : "\n  ],\n");
+        b.append("  \"gate\": ");
+        if (Double.isNaN(minCosine)) {
+            b.append("null,\n");
+        } else {
+            b.append("{\"min_cosine\": ").append(num(minCosine)).append(", \"passed\": ").append(gatePassed())
+                    .append(", \"kept_bytes\": ").append(keptBytes).append(", \"kept\": [");
+            for (int i = 0; i < kept.size(); i++) {
+                b.append(i == 0 ? "\n" : ",\n").append("      ").append(decision(kept.get(i)));
+            }
+            b.append(kept.isEmpty() ? "]},\n" : "\n    ]},\n");
+        }
+        b.append("  \"warnings\": [");
+        for (int i = 0; i < warnings.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(str(warnings.get(i)));
+        }
+        b.append("]\n}\n");
+        return b.toString();
+    }
+
+    private static String decision(LayerDecision d) {
+        return "{\"node\": " + str(d.node()) + ", \"op\": " + str(d.op()) + ", \"precision\": " + str(d.precision().id())
+                + ", \"format\": " + str(d.format()) + ", \"reason\": " + str(d.reason()) + ", \"float_bytes\": "
+                + d.floatBytes() + ", \"stored_bytes\": " + d.storedBytes() + "}";
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "null";
+        }
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': b.append("\\\""); break;
+                case '\\': b.append("\\\\"); break;
+                case '\n': b.append("\\n"); break;
+                case '\r': b.append("\\r"); break;
+                case '\t': b.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.satchel.packager.quantize;
+
+import dev.satchel.model.ModelReader;
+import dev.satchel.model.ModelWriter;
+import dev.satchel.model.OnnxModel;
+import dev.satchel.model.WriteOptions;
+import dev.satchel.model.onnx.Onnx;
+import dev.satchel.packager.quantize.internal.OrtEvaluator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Quantizes a model file, optionally measures it against the original in ONNX Runtime, enforces a
+ * cosine gate with automatic mixed precision, and writes the result atomically.
+ *
+ * <p>Mixed precision: when the quantized model misses the gate, every quantized layer's
+ * sensitivity is measured by moving that layer alone one step up the precision ladder
+ * (int8 per-tensor activations, then int8 per-block activations, then float; 4-bit, then int8,
+ * then float) and re-measuring. Layers are then promoted in order of measured gain until the gate
+ * passes. The report lists what was kept and what it cost in bytes.
+ *
+ * <p>Stateless; each call is independent.
+ */
+public final class QuantizeSession {
+    private QuantizeSession() {}
+
+    /**
+     * One quantization job.
+     *
+     * @param source the float model
+     * @param output where to write the quantized model
+     * @param options what to quantize
+     * @param eval how to generate evaluation inputs
+     * @param evaluate whether to run the models in ONNX Runtime at all
+     * @param minCosine the gate (lowest acceptable mean cosine of any output), NaN for none
+     */
+    public record Request(Path source, Path output, QuantizeOptions options, EvalSpec eval, boolean evaluate, double minCosine) {
+        public Request {
+            if (!Double.isNaN(minCosine) && (minCosine < -1 || minCosine > 1)) {
+                throw new IllegalArgumentException("min cosine must be in [-1, 1], got " + minCosine);
+            }
+            if (!Double.isNaN(minCosine) && !evaluate) {
+                throw new IllegalArgumentException("a gate needs evaluation");
+            }
+        }
+    }
+
+    /**
+     * Runs the job. The output is written only when there is no gate or the gate passes.
+     *
+     * @throws QuantizeException ALREADY_QUANTIZED, UNSUPPORTED, BAD_INPUTS, RUNTIME_FAILED, and
+     *     GATE_FAILED (carrying the report of the best attempt via {@link GateFailedException})
+     */
+    public static QuantizeReport run(Request req, QuantizeListener listener) throws IOException {
+        OnnxModel model = ModelReader.read(req.source());
+        long sourceBytes = modelBytes(model);
+        WriteOptions write = hasExternal(model.proto()) ? WriteOptions.externalAbove(WriteOptions.DEFAULT_THRESHOLD)
+                : WriteOptions.allInline();
+        listener.progress("quantizing", 0, 1);
+        Quantizer.Result base = Quantizer.quantize(model, req.options());
+        listener.progress("quantizing", 1, 1);
+        List<String> warnings = new ArrayList<>();
+        if (!req.evaluate()) {
+            ModelWriter.Result w = ModelWriter.write(base.model(), req.output(), write);
+            return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(), base.decisions(),
+                    List.of(), Double.NaN, List.of(), 0, warnings);
+        }
+        Path tmp = Files.createTempDirectory("satchel-quantize");
+        try (OrtEvaluator eval = new OrtEvaluator(req.source(), model.proto().getGraph(), req.eval())) {
+            warnings.add("evaluation inputs were generated from the input signature (" + req.eval().samples()
+                    + " samples, seed " + req.eval().seed() + "); pass real inputs for a sharper measurement");
+            for (String w : eval.warnings()) {
+                if (w.startsWith("unbound:")) {
+                    warnings.add("symbolic dimension '" + w.substring(8) + "' was not bound with --dim; evaluated with 1");
+                }
+            }
+            listener.progress("measuring", 0, 1);
+            Attempt best = attempt(model, req.options(), base, eval, tmp, write);
+            listener.progress("measuring", 1, 1);
+            Map<String, Precision> promoted = new TreeMap<>();
+            if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
+                best = mixedPrecision(model, req, best, eval, tmp, write, promoted, listener);
+            }
+            List<LayerDecision> kept = new ArrayList<>();
+            long keptBytes = 0;
+            Map<String, LayerDecision> baseByNode = new LinkedHashMap<>();
+            base.decisions().forEach(d -> baseByNode.put(d.node(), d));
+            for (LayerDecision d : best.result.decisions()) {
+                if (promoted.containsKey(d.node())) {
+                    kept.add(d);
+                    LayerDecision was = baseByNode.get(d.node());
+                    keptBytes += d.storedBytes() - (was == null ? d.floatBytes() : was.storedBytes());
+                }
+            }
+            QuantizeReport partial = new QuantizeReport(req.options().mode(), sourceBytes, 0, best.result.decisions(),
+                    best.quality, req.minCosine(), kept, keptBytes, warnings);
+            if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
+                throw new GateFailedException(partial);
+            }
+            ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
+            return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
+                    best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings);
+        } finally {
+            try (Stream<Path> s = Files.walk(tmp)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The gate failed even with every layer moved up; carries the report of the best attempt. */
+    public static final class GateFailedException extends QuantizeException {
+        private static final long serialVersionUID = 1L;
+        private final transient QuantizeReport report;
+
+        GateFailedException(QuantizeReport report) {
+            super(Code.GATE_FAILED, String.format(java.util.Locale.ROOT,
+                    "the quality gate (min cosine %.4f) was not met: best reached %.4f with %d layers kept in higher precision",
+                    report.minCosine(), report.worstCosine(), report.kept().size()));
+            this.report = report;
+        }
+
+        public QuantizeReport report() {
+            return report;
+        }
+    }
+
+    private record Attempt(Quantizer.Result result, List<OutputQuality> quality, double score) {}
+
+    private static Attempt attempt(OnnxModel model, QuantizeOptions opts, Quantizer.Result r, OrtEvaluator eval, Path tmp,
+            WriteOptions write) throws IOException {
+        Quantizer.Result res = r != null ? r : Quantizer.quantize(model, opts);
+        Path file = tmp.resolve("candidate.onnx");
+        ModelWriter.write(res.model(), file, write);
+        List<OutputQuality> q = eval.compare(file);
+        double score = q.stream().mapToDouble(OutputQuality::meanCosine).min().orElse(1);
+        return new Attempt(res, q, score);
+    }
+
+    /** The next step up the ladder for a layer, or null when it is already at float. */
+    static Precision next(QuantizeMode mode, LayerDecision d) {
+        boolean linear = d.op().equals("MatMul") || d.op().equals("Gemm");
+        switch (d.precision()) {
+            case QUANTIZED:
+                if (linear && (mode == QuantizeMode.INT8 || mode == QuantizeMode.INT4)) {
+                    return Precision.BLOCKED_INT8;
+                }
+                if (d.op().equals("Gather") && mode == QuantizeMode.INT4) {
+                    return Precision.BLOCKED_INT8;
+                }
+                return Precision.FLOAT;
+            case BLOCKED_INT8:
+            case WEIGHT_ONLY:
+                return Precision.FLOAT;
+            default:
+                return null;
+        }
+    }
+
+    private static Attempt mixedPrecision(OnnxModel model, Request req, Attempt start, OrtEvaluator eval, Path tmp,
+            WriteOptions write, Map<String, Precision> promoted, QuantizeListener listener) throws IOException {
+        Attempt best = start;
+        QuantizeMode mode = req.options().mode();
+        // Two rounds: a layer can climb from its quantized form to the middle rung and then to float.
+        for (int round = 0; round < 2 && best.score < req.minCosine(); round++) {
+            List<LayerDecision> candidates = new ArrayList<>();
+            for (LayerDecision d : best.result.decisions()) {
+                if (next(mode, d) != null) {
+                    candidates.add(d);
+                }
+            }
+            if (candidates.isEmpty()) {
+                break;
+            }
+            List<Map.Entry<LayerDecision, Double>> gains = new ArrayList<>();
+            int i = 0;
+            for (LayerDecision c : candidates) {
+                listener.progress("measuring layer sensitivity", i++, candidates.size());
+                Map<String, Precision> p = new TreeMap<>(promoted);
+                p.put(c.node(), next(mode, c));
+                Attempt a = attempt(model, req.options().withPrecisions(p), null, eval, tmp, write);
+                gains.add(Map.entry(c, a.score - best.score));
+            }
+            listener.progress("measuring layer sensitivity", candidates.size(), candidates.size());
+            gains.sort(Comparator.<Map.Entry<LayerDecision, Double>>comparingDouble(Map.Entry::getValue).reversed()
+                    .thenComparing(e -> e.getKey().node()));
+            int step = 0;
+            for (Map.Entry<LayerDecision, Double> g : gains) {
+                if (g.getValue() <= 0 && step > 0) {
+                    break;
+                }
+                listener.progress("keeping layers in higher precision", ++step, gains.size());
+                promoted.put(g.getKey().node(), next(mode, g.getKey()));
+                best = attempt(model, req.options().withPrecisions(promoted), null, eval, tmp, write);
+                if (best.score >= req.minCosine()) {
+                    return best;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean hasExternal(Onnx.ModelProto m) {
+        boolean[] ext = {false};
+        dev.satchel.model.internal.Tensors.forEach(m, t -> ext[0] |= t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL);
+        return ext[0];
+    }
+
+    private static long modelBytes(OnnxModel m) throws IOException {
+        long n = m.file() != null ? Files.size(m.file()) : 0;
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        dev.satchel.model.internal.Tensors.forEach(m.proto(), t -> {
+            if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
+                for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
+                    if (e.getKey().equals("location")) {
+                        seen.add(e.getValue());
+                    }
+                }
+            }
+        });
+        for (String loc : seen) {
+            Path p = m.baseDir().resolve(loc);
+            if (Files.isRegularFile(p)) {
+                n += Files.size(p);
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.satchel.packager.quantize.internal;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.satchel.model.onnx.Onnx;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Quantization arithmetic on weight tensors. Results live in direct buffers, so a quantized model
+ * costs native memory the size of its output, not Java heap; the float source is read through the
+ * model's mapped view.
+ */
+public final class Weights {
+    private Weights() {}
+
+    public static ByteBuffer allocate(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor of " + bytes + " bytes is too large for one buffer");
+        }
+        return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A tensor whose raw_data aliases {@code data} (flipped or fully written, position 0). */
+    public static Onnx.TensorProto tensor(String name, int dataType, ByteBuffer data, long... dims) {
+        Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name).setDataType(dataType);
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        ByteBuffer view = data.duplicate();
+        view.position(0);
+        view.limit(data.capacity());
+        return b.setRawData(UnsafeByteOperations.unsafeWrap(view.asReadOnlyBuffer())).build();
+    }
+
+    public static Onnx.TensorProto floats(String name, float[] values, long... dims) {
+        ByteBuffer b = allocate(4L * values.length);
+        b.asFloatBuffer().put(values);
+        return tensor(name, 1, b, dims);
+    }
+
+    public static Onnx.TensorProto int64s(String name, long[] values, long... dims) {
+        ByteBuffer b = allocate(8L * values.length);
+        b.asLongBuffer().put(values);
+        return tensor(name, 7, b, dims);
+    }
+
+    /**
+     * Symmetric int8 per output column of a row-major [K, N] matrix (per tensor when
+     * {@code perChannel} is false). Returns the int8 codes [K, N]; scales are written to {@code scales}.
+     */
+    public static ByteBuffer int8Columns(FloatBuffer w, int k, int n, boolean perChannel, float[] scales) {
+        float[] max = new float[n];
+        for (int r = 0; r < k; r++) {
+            int base = r * n;
+            for (int c = 0; c < n; c++) {
+                float a = Math.abs(w.get(base + c));
+                if (a > max[c]) {
+                    max[c] = a;
+                }
+            }
+        }
+        if (!perChannel) {
+            float m = 0;
+            for (float v : max) {
+                m = Math.max(m, v);
+            }
+            java.util.Arrays.fill(max, m);
+        }
+        for (int c = 0; c < n; c++) {
+            scales[c] = max[c] == 0 ? 1f : max[c] / 127f;
+        }
+        ByteBuffer q = allocate((long) k * n);
+        for (int r = 0; r < k; r++) {
+            int base = r * n;
+            for (int c = 0; c < n; c++) {
+                q.put(base + c, (byte) clamp(Math.round(w.get(base + c) / scales[c]), -127, 127));
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Block-wise quantization of a row-major [K, N] matrix in the layout of
+     * com.microsoft:MatMulNBits: B is [N, ceil(K/block), block*bits/8], codes packed low bits first
+     * along K, scales [N * blocks], zero points packed the same way (or absent for symmetric, where
+     * the operator's default zero point 2^(bits-1) applies).
+     */
+    public static NBits nbits(FloatBuffer w, int k, int n, int bits, int block, boolean symmetric) {
+        int blocks = (k + block - 1) / block;
+        int blob = block * bits / 8;
+        int levels = (1 << bits) - 1;
+        int mid = 1 << (bits - 1);
+        ByteBuffer b = allocate((long) n * blocks * blob);
+        float[] scales = new float[n * blocks];
+        int[] zps = symmetric ? null : new int[n * blocks];
+        float[] col = new float[block];
+        for (int c = 0; c < n; c++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int len = Math.min(block, k - blk * block);
+                float lo = 0;
+                float hi = 0;
+                float amax = 0;
+                for (int i = 0; i < len; i++) {
+                    float v = w.get((blk * block + i) * n + c);
+                    col[i] = v;
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                    amax = Math.max(amax, Math.abs(v));
+                }
+                float scale;
+                int zp;
+                if (symmetric) {
+                    // Codes mid-(mid-1) .. mid+(mid-1): keep the grid symmetric around zero.
+                    scale = amax == 0 ? 1f : amax / (mid - 1);
+                    zp = mid;
+                } else {
+                    scale = hi == lo ? 1f : (hi - lo) / levels;
+                    zp = clamp(Math.round(-lo / scale), 0, levels);
+                }
+                int idx = c * blocks + blk;
+                scales[idx] = scale;
+                if (zps != null) {
+                    zps[idx] = zp;
+                }
+                int off = idx * blob;
+                for (int i = 0; i < block; i++) {
+                    int code = i < len ? clamp(Math.round(col[i] / scale) + zp, 0, levels) : zp;
+                    putCode(b, off, i, code, bits);
+                }
+            }
+        }
+        ByteBuffer zpBuf = null;
+        if (zps != null) {
+            int perByte = 8 / bits;
+            int zpBytesPerCol = (blocks + perByte - 1) / perByte;
+            zpBuf = allocate((long) n * zpBytesPerCol);
+            for (int c = 0; c < n; c++) {
+                for (int blk = 0; blk < blocks; blk++) {
+                    putCode(zpBuf, c * zpBytesPerCol, blk, zps[c * blocks + blk], bits);
+                }
+            }
+        }
+        return new NBits(b, scales, zpBuf, blocks, blob);
+    }
+
+    /** Block-quantized weight in MatMulNBits layout. */
+    public record NBits(ByteBuffer data, float[] scales, ByteBuffer zeroPoints, int blocks, int blob) {}
+
+    private static void putCode(ByteBuffer b, int off, int i, int code, int bits) {
+        if (bits == 8) {
+            b.put(off + i, (byte) code);
+            return;
+        }
+        int perByte = 8 / bits;
+        int at = off + i / perByte;
+        int shift = (i % perByte) * bits;
+        b.put(at, (byte) ((b.get(at) & 0xff) | (code << shift)));
+    }
+
+    /**
+     * Row-wise quantization of an embedding table [V, D]: symmetric codes per block of
+     * {@code block} values along D (block == D means one scale per row). 8 bits gives int8 codes;
+     * 4 bits gives unsigned codes 1..15 around 8, two per byte, low nibble first.
+     */
+    public static ByteBuffer rows(FloatBuffer w, int v, int d, int bits, int block, float[] scales) {
+        int blocks = d / block;
+        int mid = 1 << (bits - 1);
+        ByteBuffer q = allocate((long) v * d * bits / 8);
+        for (int r = 0; r < v; r++) {
+            for (int blk = 0; blk < blocks; blk++) {
+                int base = r * d + blk * block;
+                float amax = 0;
+                for (int i = 0; i < block; i++) {
+                    amax = Math.max(amax, Math.abs(w.get(base + i)));
+                }
+                float s = amax == 0 ? 1f : amax / (mid - 1);
+                scales[r * blocks + blk] = s;
+                for (int i = 0; i < block; i++) {
+                    int code = clamp(Math.round(w.get(base + i) / s), -(mid - 1), mid - 1);
+                    if (bits == 8) {
+                        q.put(base + i, (byte) code);
+                    } else {
+                        putCode(q, 0, base + i, code + mid, bits);
+                    }
+                }
+            }
+        }
+        return q;
+    }
+
+    /** IEEE 754 binary16, round to nearest even (Float.floatToFloat16 arrives only in Java 20). */
+    public static short toHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) {
+            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+        }
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) {
+            return (short) (sign | 0x7c00);
+        }
+        if (e <= 0) {
+            if (e < -10) {
+                return (short) sign;
+            }
+            mant |= 0x800000;
+            int shift = 14 - e;
+            int half = mant >>> shift;
+            int rem = mant & ((1 << shift) - 1);
+            int halfway = 1 << (shift - 1);
+            if (rem > halfway || (rem == halfway && (half & 1) != 0)) {
+                half++;
+            }
+            return (short) (sign | half);
+        }
+        int half = (e << 10) | (mant >>> 13);
+        int rem = mant & 0x1fff;
+        if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+            half++;
+        }
+        return (short) (sign | half);
+    }
+
+    public static float fromHalf(short h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0) {
+            if (mant == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            return (sign != 0 ? -1 : 1) * mant * 0x1p-24f;
+        }
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    }
+
+    static int clamp(int v, int lo, int hi) {
+        return v < lo ? lo : (v > hi ? hi : v);
+    }
+}
