@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             CheckCommand.class,
             PackCommand.class,
             VerifyBundleCommand.class,
+            QuantizeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
