@@ -180,11 +180,16 @@ public final class ModelStore implements AutoCloseable {
         VerifiedBundle verified;
         try {
             try (FileChannel out = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                // Located at its final name: the result is handed out only after the rename.
-                verified = verifier.verifyAndCopy(in, new WritebackChannel(out), m -> {
-                    admit(m, device);
-                    return bundlePath(m.version());
-                });
+                WritebackChannel copy = new WritebackChannel(out);
+                try {
+                    // Located at its final name: the result is handed out only after the rename.
+                    verified = verifier.verifyAndCopy(in, copy, m -> {
+                        admit(m, device);
+                        return bundlePath(m.version());
+                    });
+                } finally {
+                    copy.awaitFlush();
+                }
                 admit(verified.manifest(), device);
                 out.force(true);
             }
@@ -374,14 +379,15 @@ public final class ModelStore implements AutoCloseable {
     }
 
     /**
-     * Forces written data to disk every 64 MiB while the install is still hashing, so that the
-     * final fsync does not have to write back a whole bundle at once (the write-back overlaps
-     * verification instead of following it).
+     * Starts write-back of the data written so far every 64 MiB, on a helper thread, so that the
+     * final fsync does not have to write a whole bundle at once and the pipeline that feeds this
+     * channel never waits for the disk. Errors surface in the caller's final {@code force(true)}.
      */
     private static final class WritebackChannel implements java.nio.channels.WritableByteChannel {
         private static final long STEP = 64L << 20;
         private final FileChannel ch;
-        private long sinceForce;
+        private long sinceFlush;
+        private Thread flusher;
 
         WritebackChannel(FileChannel ch) {
             this.ch = ch;
@@ -390,12 +396,32 @@ public final class ModelStore implements AutoCloseable {
         @Override
         public int write(ByteBuffer src) throws IOException {
             int n = ch.write(src);
-            sinceForce += n;
-            if (sinceForce >= STEP) {
-                ch.force(false);
-                sinceForce = 0;
+            sinceFlush += n;
+            if (sinceFlush >= STEP && (flusher == null || !flusher.isAlive())) {
+                sinceFlush = 0;
+                flusher = new Thread(() -> {
+                    try {
+                        ch.force(false);
+                    } catch (IOException ignored) {
+                        // The install's final force(true) reports any write error.
+                    }
+                }, "satchel-store-writeback");
+                flusher.setDaemon(true);
+                flusher.start();
             }
             return n;
+        }
+
+        /** Waits for a write-back in progress (before the final fsync and close). */
+        void awaitFlush() throws java.io.InterruptedIOException {
+            if (flusher != null) {
+                try {
+                    flusher.join();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while flushing the staged bundle");
+                }
+            }
         }
 
         @Override
