@@ -14,9 +14,11 @@ import picocli.CommandLine.Spec;
 /** {@code satchel keygen}: a new signing key pair as PEM files. */
 @Command(name = "keygen",
         description = {
-            "Generate a signing key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM).",
-            "ecdsa-p256 is the default and what every OMS verifier accepts; ed25519 is not accepted by the Python model_signing verifier.",
-            "With --passphrase-file (or SATCHEL_KEY_PASSPHRASE) the private key is encrypted (PBES2, AES-256)."
+            "Generate a signing key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and",
+            "PREFIX.pub (SPKI PEM). ecdsa-p256 is the default and what every OMS verifier",
+            "accepts; the Python model_signing verifier does not accept ed25519.",
+            "With --passphrase-file (or SATCHEL_KEY_PASSPHRASE) the private key is",
+            "encrypted (PBES2, AES-256)."
         },
         footerHeading = "%nExamples:%n",
         footer = {

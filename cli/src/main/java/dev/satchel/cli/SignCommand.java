@@ -26,9 +26,10 @@ import picocli.CommandLine.Spec;
 /** {@code satchel sign}: an OpenSSF Model Signing (OMS) signature for a model file or directory. */
 @Command(name = "sign",
         description = {
-            "Sign a model (a file or a directory) in the OpenSSF Model Signing format: a Sigstore bundle",
-            "holding a DSSE-signed in-toto statement with the SHA-256 of every file. The written signature",
-            "is re-verified with the device verifier before success is reported.",
+            "Sign a model (a file or a directory) in the OpenSSF Model Signing format:",
+            "a Sigstore bundle holding a DSSE-signed in-toto statement with the SHA-256",
+            "of every file. The written signature is re-verified with the device",
+            "verifier before success is reported.",
             "Default output: PATH/model.sig for a directory, PATH.sig for a file."
         },
         footerHeading = "%nExamples:%n",

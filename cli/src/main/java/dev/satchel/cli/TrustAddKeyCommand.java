@@ -11,9 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code satchel trust add-key}: trust a public key directly. */
-@Command(name = "add-key", description = "Trust a public key directly, optionally only within a validity window (creates the trust file if needed).",
+@Command(name = "add-key", description = {"Trust a public key directly, optionally within a validity window.",
+            "Creates the trust file if needed."},
         footerHeading = "%nExamples:%n",
-        footer = {"  satchel trust add-key --trust trust.json --public-key ci.pub --not-after 2027-01-01T00:00:00Z"})
+        footer = {"  satchel trust add-key --trust trust.json --public-key ci.pub \\",
+            "      --not-after 2027-01-01T00:00:00Z"})
 final class TrustAddKeyCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "TRUSTFILE", required = true, description = "Trust file to edit or create.")
     Path trust;

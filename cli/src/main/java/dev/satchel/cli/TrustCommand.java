@@ -18,16 +18,19 @@ import picocli.CommandLine.Spec;
 /** {@code satchel trust}: edits trust files (docs/trust-format.md). */
 @Command(name = "trust",
         description = {
-            "Edit a trust file for verify-signature --trust: trusted keys, certificate authorities,",
-            "signed key rotation records and signed revocation lists (docs/trust-format.md).",
-            "Every edit is checked by the device verifier's trust parser before the file is replaced."
+            "Edit a trust file for verify-signature --trust: trusted keys, certificate",
+            "authorities, signed key rotation records and signed revocation lists",
+            "(docs/trust-format.md). Every edit is checked by the device verifier's",
+            "trust parser before the file is replaced."
         },
         subcommands = {TrustAddKeyCommand.class, TrustAddCaCommand.class, TrustRotateCommand.class, TrustRevokeCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  satchel trust add-key --trust trust.json --public-key ci-2026.pub --not-after 2027-01-01T00:00:00Z",
-            "  satchel trust rotate --trust trust.json --old-key ci-2026.key --new-public-key ci-2027.pub",
-            "  satchel trust revoke --trust trust.json --signing-key ci-2027.key --revoke-public-key ci-2026.pub",
+            "  satchel trust add-key --trust trust.json --public-key ci-2026.pub",
+            "  satchel trust rotate --trust trust.json --old-key ci-2026.key \\",
+            "      --new-public-key ci-2027.pub",
+            "  satchel trust revoke --trust trust.json --signing-key ci-2027.key \\",
+            "      --revoke-public-key ci-2026.pub --reason 'key compromise'",
         })
 final class TrustCommand implements Runnable {
     @Spec

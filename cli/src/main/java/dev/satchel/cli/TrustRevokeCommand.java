@@ -14,10 +14,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel trust revoke}: a signed revocation list withdrawing a key. */
 @Command(name = "revoke",
-        description = {"Add a revocation list, signed by a trusted key, that withdraws a key: its signatures then fail",
-            "with KEY_REVOKED and keys it endorsed by rotation are no longer trusted through it."},
+        description = {"Withdraw a key with a revocation list signed by a trusted key.",
+            "Its signatures then fail with KEY_REVOKED, and keys it endorsed by",
+            "rotation are no longer trusted through it."},
         footerHeading = "%nExamples:%n",
-        footer = {"  satchel trust revoke --trust trust.json --signing-key ci-2027.key --revoke-public-key ci-2026.pub --reason 'key compromise'"})
+        footer = {"  satchel trust revoke --trust trust.json --signing-key ci-2027.key \\",
+            "      --revoke-public-key ci-2026.pub --reason 'key compromise'"})
 final class TrustRevokeCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "TRUSTFILE", required = true, description = "Trust file to edit.")
     Path trust;

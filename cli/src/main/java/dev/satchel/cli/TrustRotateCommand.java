@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel trust rotate}: the old key signs a record endorsing the new key. */
 @Command(name = "rotate",
-        description = {"Add a key rotation record: the old key (already trusted) endorses the new public key,",
-            "so verifiers that trust the old key accept signatures by the new one. The old key stays trusted",
-            "until it expires or is revoked."},
+        description = {"Endorse a new key with an already trusted one (signed rotation record).",
+            "Verifiers that trust the old key then accept signatures by the new one.",
+            "The old key stays trusted until it expires or is revoked."},
         footerHeading = "%nExamples:%n",
         footer = {"  satchel trust rotate --trust trust.json --old-key ci-2026.key --new-public-key ci-2027.pub"})
 final class TrustRotateCommand implements Callable<Integer> {

@@ -25,11 +25,13 @@ import picocli.CommandLine.Spec;
 /** {@code satchel verify-signature}: checks an OMS signature with the device verifier. */
 @Command(name = "verify-signature",
         description = {
-            "Verify an OpenSSF Model Signing signature: the signer is trusted (a public key, or a trust file with",
-            "keys, certificate authorities, rotations and revocations), the DSSE signature is valid, and every",
-            "file matches its signed SHA-256 with none missing or added. Exit 0 verified, 4 not, with the reason code:",
-            "UNSIGNED UNTRUSTED_KEY BAD_SIGNATURE DIGEST_MISMATCH MISSING_FILE UNLISTED_FILE INVALID_MODEL_FILE",
-            "MALFORMED UNSUPPORTED_ALGORITHM KEY_EXPIRED KEY_REVOKED."
+            "Verify an OpenSSF Model Signing signature: the signer is trusted (a public",
+            "key, or a trust file with keys, certificate authorities, rotations and",
+            "revocations), the DSSE signature is valid, and every file matches its",
+            "signed SHA-256 with none missing or added.",
+            "Exit 0 verified, 4 not, with one of the codes: UNSIGNED UNTRUSTED_KEY",
+            "BAD_SIGNATURE DIGEST_MISMATCH MISSING_FILE UNLISTED_FILE INVALID_MODEL_FILE",
+            "MALFORMED UNSUPPORTED_ALGORITHM KEY_EXPIRED KEY_REVOKED; 3 invalid input."
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -103,11 +103,20 @@ class SigningCommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"keygen", "sign", "verify-signature"})
-    void help_showsExample(String command) {
+    @ValueSource(strings = {"keygen", "sign", "verify-signature", "trust"})
+    void help_showsExampleAndMatchesGolden(String command) throws Exception {
         CliRun r = CliRun.of(command, "--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("Examples:\n  satchel " + command), r.out());
+        Golden.assertMatches("help-" + command + ".txt", r.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"add-key", "add-ca", "rotate", "revoke"})
+    void trustSubcommandHelp_showsExample(String sub) {
+        CliRun r = CliRun.of("trust", sub, "--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("Examples:\n  satchel trust " + sub), r.out());
     }
 
     @Test
