@@ -464,6 +464,8 @@ public final class CompatibilityChecker {
         switch (reason) {
             case EpPlacer.NEEDS_QUANTIZATION:
                 return "quantize to QDQ (satchel quantize --mode int8-static)";
+            case EpPlacer.QUANTIZED_DTYPE:
+                return "re-quantize with the types this EP takes (QNN: uint8/uint16 activations and weights)";
             case EpPlacer.DYNAMIC_SHAPE:
                 return "fix the input shapes (export with static dims, or bind them with --dim and make them static)";
             case EpPlacer.OPSET_NOT_REGISTERED:

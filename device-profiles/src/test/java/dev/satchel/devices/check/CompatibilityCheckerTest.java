@@ -70,6 +70,18 @@ class CompatibilityCheckerTest {
     }
 
     @Test
+    void qnnHtp_int8QdqMatMul_isRefusedForItsQuantizedType() throws Exception {
+        DeviceReport r = check(Models.load(Models.qdqMatMul(dev.satchel.model.DataType.INT8), dir),
+                "samsung-galaxy-s24-snapdragon");
+        EpCoverage.NodeFallback mm = coverage(r, "qnn-htp").fallbacks().stream()
+                .filter(f -> f.node().equals("matmul")).findFirst().get();
+        assertEquals("quantized-dtype-not-supported", mm.reason());
+        assertTrue(mm.detail().contains("dequantized from int8"), mm.detail());
+        Finding unused = r.findings().stream().filter(f -> f.code() == FindingCode.ACCELERATOR_UNUSED).findFirst().get();
+        assertTrue(unused.fix().get().contains("uint8/uint16"), r.findings().toString());
+    }
+
+    @Test
     void qnnHtp_dynamicBatch_needsStaticShapesUntilBound() throws Exception {
         OnnxModel m = Models.load(Models.fp32MatMul("batch"), dir);
         DeviceReport unbound = check(m, "samsung-galaxy-s24-snapdragon");

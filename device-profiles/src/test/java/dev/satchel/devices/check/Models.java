@@ -50,7 +50,12 @@ final class Models {
      * DequantizeLinear, and the output is re-quantized. This is what a static int8 quantizer emits.
      */
     static Onnx.ModelProto qdqMatMul() {
-        Onnx.TensorProto wq = Onnx.TensorProto.newBuilder().setName("W_q").setDataType(DataType.UINT8.code())
+        return qdqMatMul(DataType.UINT8);
+    }
+
+    /** As {@link #qdqMatMul()} with the weight stored as {@code weightType} (uint8 or int8). */
+    static Onnx.ModelProto qdqMatMul(DataType weightType) {
+        Onnx.TensorProto wq = Onnx.TensorProto.newBuilder().setName("W_q").setDataType(weightType.code())
                 .addDims(16).addDims(32).setRawData(ByteString.copyFrom(new byte[16 * 32])).build();
         Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("qdq")
                 .addInput(tensor("x", DataType.FLOAT, 1, 16))
@@ -60,7 +65,9 @@ final class Models {
                 .addInitializer(zeroPoint("z"))
                 .addNode(named(node("QuantizeLinear", List.of("x", "s", "z"), List.of("x_q")), "q_x"))
                 .addNode(named(node("DequantizeLinear", List.of("x_q", "s", "z"), List.of("x_dq")), "dq_x"))
-                .addNode(named(node("DequantizeLinear", List.of("W_q", "s", "z"), List.of("W_dq")), "dq_w"))
+                .addInitializer(weightType == DataType.UINT8 ? zeroPoint("zw") : Onnx.TensorProto.newBuilder().setName("zw")
+                        .setDataType(DataType.INT8.code()).setRawData(ByteString.copyFrom(new byte[] {0})).build())
+                .addNode(named(node("DequantizeLinear", List.of("W_q", "s", "zw"), List.of("W_dq")), "dq_w"))
                 .addNode(named(node("MatMul", List.of("x_dq", "W_dq"), List.of("h")), "matmul"))
                 .addNode(named(node("QuantizeLinear", List.of("h", "s", "z"), List.of("h_q")), "q_h"))
                 .addNode(named(node("DequantizeLinear", List.of("h_q", "s", "z"), List.of("y")), "dq_h"))

@@ -33,6 +33,7 @@ public final class EpPlacer {
     public static final String RANK_TOO_HIGH = "rank-too-high";
     public static final String CONTROL_FLOW = "control-flow";
     public static final String NEEDS_QUANTIZATION = "needs-quantization";
+    public static final String QUANTIZED_DTYPE = "quantized-dtype-not-supported";
     public static final String DTYPE_NOT_SUPPORTED = "dtype-not-supported";
     public static final String CONSTRAINT = "constraint";
 
@@ -199,8 +200,8 @@ public final class EpPlacer {
                 if (!ok) {
                     String is = src.map(s -> "dequantized from " + s.displayName())
                             .orElse(own == null ? "of unknown type" : own.displayName() + ", not QDQ-quantized");
-                    return reason(NEEDS_QUANTIZATION, op + " input " + i + " ('" + in + "') is " + is + "; needs "
-                            + String.join(" or ", q.dtypes()) + " (" + c.text() + ")");
+                    return reason(src.isPresent() ? QUANTIZED_DTYPE : NEEDS_QUANTIZATION, op + " input " + i + " ('" + in
+                            + "') is " + is + "; needs " + String.join(" or ", q.dtypes()) + " (" + c.text() + ")");
                 }
             }
         } else if (c instanceof Constraint.AttributeIn) {
