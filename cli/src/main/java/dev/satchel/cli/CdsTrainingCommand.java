@@ -30,6 +30,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 {"--help"},
             }) {
                 CommandLine cli = new CommandLine(new SatchelCommand());
+                Main.registerSubcommands(cli, args);
                 cli.setOut(w);
                 cli.setErr(w);
                 cli.execute(args);

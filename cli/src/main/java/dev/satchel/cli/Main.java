@@ -11,10 +11,37 @@ public final class Main {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /**
+     * Adds the subcommand named by the first non-option argument, or every subcommand when none
+     * matches (root help, typos: picocli then lists them or suggests the closest).
+     */
+    static void registerSubcommands(CommandLine cli, String[] args) {
+        String first = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                first = a;
+                break;
+            }
+        }
+        for (Class<?> c : SatchelCommand.SUBCOMMANDS) {
+            if (c.getAnnotation(picocli.CommandLine.Command.class).name().equals(first)) {
+                cli.addSubcommand(c);
+                return;
+            }
+        }
+        if (first == null && java.util.Arrays.stream(args).anyMatch(a -> a.equals("-V") || a.equals("--version"))) {
+            return; // the version needs no subcommand models
+        }
+        for (Class<?> c : SatchelCommand.SUBCOMMANDS) {
+            cli.addSubcommand(c);
+        }
+    }
+
     /** Runs the command line and returns the exit code; used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         System.setProperty("satchel.examples", ModelPaths.examplesHelp());
         CommandLine cli = new CommandLine(new SatchelCommand());
+        registerSubcommands(cli, args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -5,26 +5,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The root {@code satchel} command. Subcommands are registered here, one class each. */
+/**
+ * The root {@code satchel} command. Subcommands are listed in {@link #SUBCOMMANDS}, one class each.
+ */
 @Command(
         name = "satchel",
         mixinStandardHelpOptions = true,
         scope = picocli.CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Ship on-device ONNX models: inspect, quantize, check against devices, sign, pack and verify.",
-        subcommands = {
-            InspectCommand.class,
-            CdsTrainingCommand.class,
-            KeygenCommand.class,
-            SignCommand.class,
-            VerifySignatureCommand.class,
-            TrustCommand.class,
-            ProfilesCommand.class,
-            CheckCommand.class,
-            PackCommand.class,
-            VerifyBundleCommand.class,
-            QuantizeCommand.class,
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success        1  check or gate failed   2  usage error",
@@ -35,6 +24,25 @@ import picocli.CommandLine.Spec;
             "  satchel inspect model.onnx --dim batch=1 --dim sequence=128",
         })
 public final class SatchelCommand implements Runnable {
+    /**
+     * Every subcommand, one class each: add new commands here. {@link Main} registers only the
+     * one being run (picocli builds each command's model by reflection, the largest part of a
+     * short run's start-up) and all of them when help is asked for or no command matches.
+     */
+    static final Class<?>[] SUBCOMMANDS = {
+        InspectCommand.class,
+        CdsTrainingCommand.class,
+        KeygenCommand.class,
+        SignCommand.class,
+        VerifySignatureCommand.class,
+        TrustCommand.class,
+        ProfilesCommand.class,
+        CheckCommand.class,
+        PackCommand.class,
+        VerifyBundleCommand.class,
+        QuantizeCommand.class,
+    };
+
     @Mixin
     GlobalOptions global;
 
