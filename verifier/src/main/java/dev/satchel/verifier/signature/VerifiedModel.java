@@ -8,7 +8,9 @@ import java.util.List;
  * trusted. Only {@link ModelSignatureVerifier} creates these. Immutable.
  *
  * <p>Guarantees the files matched at the time they were hashed; a later change on disk is not
- * detected (verify what you then load, or load from a location only the verifier writes).
+ * detected (verify what you then load, or load from a location only the verifier writes). Files
+ * under the signed {@code ignore_paths} ({@link Serialization#ignorePaths()}) are not covered:
+ * load only the files named in {@link #resources()}.
  */
 public final class VerifiedModel {
     private final Path model;
