@@ -20,6 +20,8 @@ final class Macs {
                 case "MatMul":
                 case "FusedMatMul":
                 case "MatMulInteger":
+                case "DynamicQuantizeMatMul":
+                case "MatMulIntegerToFloat":
                     return matMul(g, n, 0, out(g, n));
                 case "QLinearMatMul":
                     return matMul(g, n, 0, out(g, n));
