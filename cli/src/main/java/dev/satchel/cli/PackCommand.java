@@ -1,5 +1,6 @@
 package dev.satchel.cli;
 
+import dev.satchel.model.ModelReader;
 import dev.satchel.packager.bundle.BundleInput;
 import dev.satchel.packager.bundle.BundleSpec;
 import dev.satchel.packager.bundle.BundleWriteException;
@@ -146,6 +147,13 @@ final class PackCommand implements Callable<Integer> {
                 .withCompatibility(claims(), minRam, eps)
                 .withQuantization(quantization())
                 .withTool(new VersionProvider().getVersion()[0]);
+        for (BundleInput in : bundleSpec.files()) {
+            if (in.kind().equals("model")) {
+                // A bundle must never carry a model the device cannot load: parse and validate it
+                // (graph, external data present and in range) before anything is signed.
+                ModelReader.read(in.source());
+            }
+        }
         PreparedBundle prepared;
         try {
             prepared = BundleWriter.prepare(bundleSpec);

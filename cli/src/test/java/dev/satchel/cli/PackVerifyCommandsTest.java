@@ -22,9 +22,7 @@ class PackVerifyCommandsTest {
     Path modelDir(String name, Instant mtime, String perms, int uid) throws Exception {
         Path d = tmp.resolve(name);
         Files.createDirectories(d.resolve("tokenizer"));
-        byte[] model = new byte[200_000];
-        new Random(1).nextBytes(model);
-        Files.write(d.resolve("model.onnx"), model);
+        Files.write(d.resolve("model.onnx"), dev.satchel.testing.TinyModels.mlp().toByteArray());
         Files.write(d.resolve("tokenizer/vocab.txt"), "hello\nworld\n".getBytes());
         for (Path p : new Path[] {d.resolve("model.onnx"), d.resolve("tokenizer/vocab.txt")}) {
             Files.setLastModifiedTime(p, FileTime.from(mtime));
@@ -117,6 +115,20 @@ class PackVerifyCommandsTest {
         CliRunner.Result bad = CliRunner.run("verify", bundle.toString(), "--public-key", other + ".pub");
         assertEquals(4, bad.exitCode());
         assertTrue(bad.err().contains("SIGNATURE_INVALID"), bad.err());
+    }
+
+    @Test
+    void pack_notAnOnnxModel_exit3AndNoOutput() throws Exception {
+        Path bad = tmp.resolve("model.onnx");
+        byte[] junk = new byte[5000];
+        new Random(3).nextBytes(junk);
+        Files.write(bad, junk);
+        Path out = tmp.resolve("bad.bundle");
+        CliRunner.Result r = CliRunner.run("pack", bad.toString(), "--name", "tiny", "--version", "1",
+                "--unsigned-for-testing", "-o", out.toString());
+        assertEquals(3, r.exitCode(), r.err());
+        assertTrue(r.err().contains("model.onnx"), r.err());
+        assertFalse(Files.exists(out));
     }
 
     @Test
