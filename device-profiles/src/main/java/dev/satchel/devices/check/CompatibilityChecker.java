@@ -54,7 +54,8 @@ public final class CompatibilityChecker {
     private static final Set<String> KNOWN_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft",
             "com.microsoft.nchwc", "com.ms.internal.nhwc", "ai.onnx.training", "ai.onnx.preview.training");
     private static final Set<String> QUANTIZED_OPS = Set.of("DequantizeLinear", "QLinearConv", "QLinearMatMul",
-            "MatMulInteger", "ConvInteger", "MatMulNBits", "DynamicQuantizeLinear", "QLinearAdd");
+            "MatMulInteger", "ConvInteger", "MatMulNBits", "DynamicQuantizeLinear", "QLinearAdd", "DynamicQuantizeMatMul",
+            "MatMulIntegerToFloat");
 
     private final ExecutionProviderCatalogue eps;
 
