@@ -6,7 +6,8 @@
 # store; install --move is the device path (download already in app storage, moved into the store).
 #
 # Usage: bench/bundle.sh [SIZE_MIB (default 1024)] [RUNS (default 3)]
-# Needs: java 17, openssl, the built jars (mvn -pl cli -am install -DskipTests) and ./satchel.
+# Needs: java 17, openssl, bc, /usr/bin/python3 with python3-onnx and numpy, the built verifier jar
+# (mvn -pl verifier install -DskipTests) and ./satchel (builds the CLI on first use).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib="${1:-1024}"
@@ -16,9 +17,23 @@ jar="$(ls "$root"/verifier/target/satchel-verifier-*.jar | grep -v -e sources -e
 mkdir -p "$work"
 cd "$work"
 
-if [ ! -f model.onnx ] || [ "$(stat -c %s model.onnx)" -ne $((size_mib * 1048576)) ]; then
-  echo "== creating a ${size_mib} MiB payload" >&2
-  head -c $((size_mib * 1048576)) /dev/urandom > model.onnx
+# The payload is a real ONNX model (pack validates models): one float32 initializer of SIZE_MIB
+# MiB feeding an Identity node, written with python3-onnx (Debian package; the same interpreter
+# the checker's oracle tests use).
+if [ ! -f model.onnx ] || [ "$(cat model.size 2>/dev/null)" != "$size_mib" ]; then
+  echo "== creating a ${size_mib} MiB ONNX model" >&2
+  /usr/bin/python3 - "$size_mib" <<'PY'
+import sys
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper, save
+n = int(sys.argv[1]) * 1048576 // 4
+w = np.random.default_rng(0).random(n, dtype=np.float32)
+graph = helper.make_graph([helper.make_node("Identity", ["W"], ["y"])], "bench", [],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n])],
+                          [numpy_helper.from_array(w, "W")])
+save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), "model.onnx")
+PY
+  echo "$size_mib" > model.size
   rm -f big.bundle
 fi
 if [ ! -f bench.key ]; then
