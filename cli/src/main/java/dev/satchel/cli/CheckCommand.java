@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  satchel check model.onnx --device samsung-galaxy-s24-snapdragon --dim batch_size=1 --dim sequence_length=128",
+            "  satchel check model.onnx --device samsung-galaxy-s24-snapdragon \\",
+            "      --dim batch_size=1 --dim sequence_length=128",
             "  satchel check model.onnx --all --format json",
             "  satchel check decoder.onnx --device google-pixel-9 --context 2048 --strict",
             "  satchel check model.onnx --profile our-pixel.yaml --device our-pixel",
