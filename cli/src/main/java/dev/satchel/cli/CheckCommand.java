@@ -33,12 +33,13 @@ import picocli.CommandLine.Spec;
 /** {@code satchel check}: will this model run on these devices, and how well? */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {
-            "Check a model against device profiles without running it: memory plan against the",
-            "device's model budget, storage, opset and IR against the device's ONNX Runtime, which",
-            "nodes each accelerator's execution provider takes (share of MACs, partitions, why the",
-            "rest falls back), dtype fit and a rough latency. Estimates are labelled as estimates.",
-            "Exit 0 when every device passes (warn passes unless --strict), 1 when any fails,",
-            "3 when the model or a profile is invalid. Method: docs/checker.md."
+            "Check a model against device profiles without running it: memory plan",
+            "against the model budget, storage, opset and IR against the device's ONNX",
+            "Runtime, which nodes each accelerator's execution provider takes (share of",
+            "MACs, partitions, why the rest falls back), dtype fit, rough latency.",
+            "Estimates are labelled as estimates. Method: docs/checker.md.",
+            "Exit 0 when every device passes (warn passes unless --strict), 1 when any",
+            "fails, 3 when the model or a profile is invalid."
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {
             "Validate profile files against the profile format (docs/profile-schema.md).",
-            "Prints every problem as FILE:LINE: CODE: MESSAGE on stderr and exits 3 if any file is invalid.",
-            "A file may extend a built-in profile or a FILE.yaml next to it."
+            "Prints every problem as FILE:LINE: CODE: MESSAGE on stderr and exits 3 if",
+            "any file is invalid. A file may extend a built-in profile or a PARENT.yaml",
+            "next to it."
         },
         footerHeading = "%nExamples:%n",
         footer = {
