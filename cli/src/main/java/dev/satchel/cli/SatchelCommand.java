@@ -41,6 +41,8 @@ public final class SatchelCommand implements Runnable {
         PackCommand.class,
         VerifyBundleCommand.class,
         QuantizeCommand.class,
+        PublishCommand.class,
+        RepoCommand.class,
     };
 
     @Mixin
