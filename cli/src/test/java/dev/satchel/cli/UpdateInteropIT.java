@@ -317,6 +317,22 @@ class UpdateInteropIT {
         assertEquals(2, r.installed().manifest().version());
     }
 
+    @Test
+    void satchelRepository_canonicalJsonKeyIdsSignatures_checkedBySecuresystemslib() throws Exception {
+        publish(2);
+        Path newRoot = keygen("root2", "ecdsa-p256");
+        ok("repo", "rotate-key", "--repo", site.toString(), "--role", "root", "--new-key", newRoot + ".key", "--keys", root + ".key");
+        ok("repo", "refresh-timestamp", "--repo", site.toString(), "--keys", online + ".key");
+        // Debian's interpreter: python3-securesystemslib is an apt package (a pyenv python3 would not see it).
+        Process p = new ProcessBuilder("/usr/bin/python3", Paths.get("src/test/resources/tuf/sslib-check.py").toAbsolutePath().toString(),
+                site.resolve("metadata").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
+        assertEquals(0, p.exitValue(), "securesystemslib check (CI: apt-get install python3-securesystemslib): " + out);
+        // 1.root, 2.root (old + new key), 3 targets, 3 snapshots, timestamp
+        assertTrue(out.startsWith("OK 10 signatures"), out);
+    }
+
     /** Runs the attack set-up after both clients trusted the current repository state. */
     Clients trusted(String name) throws Exception {
         System.setProperty("rel.pub", rel + ".pub");
