@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 /** {@code satchel check}: will this model run on these devices, and how well? */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {
-            "Check a model against device profiles without running it: memory plan",
-            "against the model budget, storage, opset and IR against the device's ONNX",
+            "Check a model against device profiles, without running it.",
+            "Memory plan against the model budget, storage, opset and IR against the ONNX",
             "Runtime, which nodes each accelerator's execution provider takes (share of",
             "MACs, partitions, why the rest falls back), dtype fit, rough latency.",
             "Estimates are labelled as estimates. Method: docs/checker.md.",

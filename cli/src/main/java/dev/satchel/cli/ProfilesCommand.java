@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 /** {@code satchel profiles}: the device-profile catalogue (list, show, validate). */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = {
-            "Device profiles: the built-in catalogue of real targets and your own",
-            "profile files. Format: docs/profile-schema.md."
+            "List, show and validate device profiles.",
+            "The built-in catalogue of real targets, plus your own profile files.",
+            "Format: docs/profile-schema.md."
         },
         subcommands = {ProfilesListCommand.class, ProfilesShowCommand.class, ProfilesValidateCommand.class},
         footerHeading = "%nExamples:%n",

@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
 /** {@code satchel profiles list}: one line per profile. */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {
-            "List device profiles: id, class, RAM, the model memory budget the checker",
-            "uses, the ONNX Runtime version and the execution providers that reach the",
-            "device's accelerators."
+            "List device profiles.",
+            "Shows id, class, RAM, the model memory budget the checker uses, the ONNX",
+            "Runtime version and the execution providers that reach the accelerators."
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 /** {@code satchel profiles show ID}: every fact of one profile, with its evidence. */
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = {
-            "Show one device profile: budgets, CPU, accelerators and their execution",
-            "providers, OS, ONNX Runtime version and limits. Estimates are marked;",
-            "--format json adds the sources of every fact."
+            "Show every fact of one device profile.",
+            "Budgets, CPU, accelerators and their execution providers, OS, ONNX Runtime",
+            "version and limits. Estimates are marked; --format json adds the sources",
+            "of every fact."
         },
         footerHeading = "%nExamples:%n",
         footer = {

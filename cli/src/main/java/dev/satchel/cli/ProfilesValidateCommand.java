@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code satchel profiles validate FILE...}: every problem in each file, or "ok". */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {
-            "Validate profile files against the profile format (docs/profile-schema.md).",
+            "Validate profile files (format: docs/profile-schema.md).",
             "Prints every problem as FILE:LINE: CODE: MESSAGE on stderr and exits 3 if",
             "any file is invalid. A file may extend a built-in profile or a PARENT.yaml",
             "next to it."

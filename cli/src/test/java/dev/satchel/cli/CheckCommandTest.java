@@ -100,6 +100,11 @@ class CheckCommandTest {
     }
 
     @Test
+    void check_help_matchesGolden() throws Exception {
+        Golden.assertMatches("help-check.txt", CliRun.of("check", "--help").out());
+    }
+
+    @Test
     void check_help_showsExamplesAndExitCodes() {
         CliRun r = CliRun.of("check", "--help");
         assertEquals(0, r.exit());

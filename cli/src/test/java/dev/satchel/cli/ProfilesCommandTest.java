@@ -128,6 +128,14 @@ class ProfilesCommandTest {
     }
 
     @Test
+    void help_everyProfilesCommand_matchesGolden() throws Exception {
+        Golden.assertMatches("help-profiles.txt", CliRun.of("profiles", "--help").out());
+        for (String sub : List.of("list", "show", "validate")) {
+            Golden.assertMatches("help-profiles-" + sub + ".txt", CliRun.of("profiles", sub, "--help").out());
+        }
+    }
+
+    @Test
     void help_everyProfilesCommand_showsAnExample() {
         for (String sub : List.of("list", "show", "validate")) {
             CliRun r = CliRun.of("profiles", sub, "--help");
