@@ -27,6 +27,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
             for (String[] args : new String[][] {
                 {"inspect", model.toString()},
                 {"inspect", model.toString(), "--format", "json", "--dim", "n=2"},
+                {"check", model.toString(), "--all", "--dim", "n=2"},
+                {"check", model.toString(), "--device", "google-pixel-8", "--format", "json", "--dim", "n=2"},
                 {"--help"},
             }) {
                 CommandLine cli = new CommandLine(new SatchelCommand());
