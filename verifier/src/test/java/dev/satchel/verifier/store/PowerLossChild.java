@@ -8,7 +8,8 @@ import java.nio.file.Paths;
 
 /**
  * Child JVM for {@link PowerLossIT}: opens the store, prints READY, installs the given bundle
- * files in order, prints DONE. The parent kills it with SIGKILL at a random instant.
+ * files in order (alternately by copy and by move), prints DONE. The parent kills it with SIGKILL
+ * at a random instant.
  */
 public final class PowerLossChild {
     private PowerLossChild() {}
@@ -20,7 +21,11 @@ public final class PowerLossChild {
             System.out.println("READY");
             System.out.flush();
             for (int i = 2; i < args.length; i++) {
-                s.install(Paths.get(args[i]), DeviceFacts.unknown());
+                if (i % 2 == 0) {
+                    s.install(Paths.get(args[i]), DeviceFacts.unknown());
+                } else {
+                    s.installByMove(Paths.get(args[i]), DeviceFacts.unknown());
+                }
             }
         }
         System.out.println("DONE");
