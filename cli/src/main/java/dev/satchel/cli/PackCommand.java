@@ -50,9 +50,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pack",
         description = {
-            "Pack models and their files into a signed Satchel bundle: a ZIP of stored entries aligned to",
-            "16 KiB (mmap-able in place), a satchel.json manifest and an OMS model.sig over every entry.",
-            "Same inputs, same bytes (apart from the signature when the key signs non-deterministically).",
+            "Pack models and their files into a signed bundle (docs/bundle-format.md):",
+            "stored ZIP entries aligned to 16 KiB so devices mmap models in place, a",
+            "satchel.json manifest and an OMS model.sig over every entry. Same inputs,",
+            "same bytes; with ECDSA keys only the signature differs between runs (its",
+            "nonce is random), with Ed25519 keys the whole bundle is identical.",
         },
         footerHeading = "%nExamples:%n",
         footer = {

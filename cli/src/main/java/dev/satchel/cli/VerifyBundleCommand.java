@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 /** {@code satchel verify}: verifies a bundle at build time with exactly the device's verifier code. */
 @Command(name = "verify",
         description = {
-            "Verify a Satchel bundle with the device verifier: canonical ZIP layout, manifest, every digest,",
-            "and the OMS signature against the trusted keys. Exit 4 with the rejection code if anything fails.",
+            "Verify a Satchel bundle with the device verifier's code: canonical ZIP layout,",
+            "manifest, every digest, and the OMS signature against the trusted keys.",
+            "Exit 4 with the rejection code (docs/bundle-format.md section 7) if anything fails.",
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -146,6 +146,15 @@ class PackVerifyCommandsTest {
         assertTrue(h.out().contains("Examples:"), h.out() + h.err());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pack", "verify"})
+    void help_matchesGoldenWithExample(String command) throws Exception {
+        CliRunner.Result r = CliRunner.run(command, "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("Examples:\n  satchel " + command), r.out());
+        Golden.assertMatches("help-" + command + ".txt", r.out());
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] c = new String[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);
