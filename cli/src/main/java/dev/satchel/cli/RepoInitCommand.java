@@ -37,6 +37,15 @@ final class RepoInitCommand implements Callable<Integer> {
     @Option(names = "--root-threshold", paramLabel = "N", defaultValue = "1", description = "Root signatures required (default 1).")
     int rootThreshold;
 
+    @Option(names = "--targets-threshold", paramLabel = "N", defaultValue = "1", description = "Targets signatures required (default 1).")
+    int targetsThreshold;
+
+    @Option(names = "--snapshot-threshold", paramLabel = "N", defaultValue = "1", description = "Snapshot signatures required (default 1).")
+    int snapshotThreshold;
+
+    @Option(names = "--timestamp-threshold", paramLabel = "N", defaultValue = "1", description = "Timestamp signatures required (default 1).")
+    int timestampThreshold;
+
     @Option(names = "--targets-key", paramLabel = "KEY", required = true, description = "Targets private key (repeatable).")
     List<Path> targetsKeys;
 
@@ -61,9 +70,9 @@ final class RepoInitCommand implements Callable<Integer> {
         Map<String, TufRepository.RoleKeys> roles = new LinkedHashMap<>();
         try {
             roles.put("root", role(rootKeys, rootThreshold, signers));
-            roles.put("targets", role(targetsKeys, 1, signers));
-            roles.put("snapshot", role(snapshotKeys, 1, signers));
-            roles.put("timestamp", role(timestampKeys, 1, signers));
+            roles.put("targets", role(targetsKeys, targetsThreshold, signers));
+            roles.put("snapshot", role(snapshotKeys, snapshotThreshold, signers));
+            roles.put("timestamp", role(timestampKeys, timestampThreshold, signers));
             Path root = RepoCommand.open(repo, expires).init(roles, signers);
             spec.commandLine().getOut().println("created " + repo + "; ship " + root + " with devices as the trusted root");
         } catch (RepositoryException ex) {

@@ -204,9 +204,9 @@ class UpdateInteropIT {
         }
     }
 
-    static BundleVerifier verifier() throws Exception {
+    BundleVerifier verifier() throws Exception {
         return BundleVerifier.create(VerificationPolicy.requireSignature(
-                OmsSignatureCheck.of(TrustConfig.ofPublicKey(KeyFiles.readPublicKey(Paths.get(System.getProperty("rel.pub")))))));
+                OmsSignatureCheck.of(TrustConfig.ofPublicKey(KeyFiles.readPublicKey(Paths.get(rel + ".pub"))))));
     }
 
     /** Forges a metadata file: edits {@code signed}, re-signs with the given private keys (repeats allowed). */
@@ -279,7 +279,6 @@ class UpdateInteropIT {
 
     @Test
     void satchelRepository_readByTufJsAndSatchel_bundleVerifies() throws Exception {
-        System.setProperty("rel.pub", rel + ".pub");
         publish(2);
         Clients c = new Clients("a");
         JsonObject r = c.tufJs("tiny/tiny-2.bundle");
@@ -299,7 +298,6 @@ class UpdateInteropIT {
 
     @Test
     void keyRotationAndTimestampRefresh_followedByBoth() throws Exception {
-        System.setProperty("rel.pub", rel + ".pub");
         Clients c = new Clients("b");
         assertTrue(c.tufJs("tiny/tiny-1.bundle").bool("ok"));
         assertEquals(1, c.satchel().installed().manifest().version());
@@ -335,7 +333,6 @@ class UpdateInteropIT {
 
     /** Runs the attack set-up after both clients trusted the current repository state. */
     Clients trusted(String name) throws Exception {
-        System.setProperty("rel.pub", rel + ".pub");
         Clients c = new Clients(name);
         assertTrue(c.tufJs("tiny/tiny-1.bundle").bool("ok"));
         c.satchel();

@@ -71,9 +71,6 @@ final class HttpFetcher {
         try {
             int status = status(c, what);
             boolean append = status == 206 && have > 0;
-            if (status == 416 && have == maxBytes) {
-                return; // already complete
-            }
             if (status != 200 && !append) {
                 throw new UpdateException(Code.NETWORK, what + ": HTTP " + status + " from " + url);
             }

@@ -325,6 +325,29 @@ class UpdateClientTest {
     }
 
     @Test
+    void versionMismatch_snapshotNotThePinnedVersion_refused() throws Exception {
+        addVersion2();
+        repo.publish();
+        // Validly signed snapshot v7 served under the pinned name, with the timestamp pinning its bytes.
+        Map<String, Object> s = TufFixture.signed("snapshot", 7, TufFixture.FUTURE);
+        s.put("meta", Map.of("targets.json", Map.of("version", 2)));
+        byte[] b = TufFixture.envelope(s, repo.key("snapshot"));
+        repo.served.put("repo/metadata/2.snapshot.json", b);
+        repo.lastSnapshotMeta = TufFixture.meta(2, b);
+        repo.publishTimestamp(repo.key("timestamp"));
+        refused(Code.VERSION_MISMATCH, "2.snapshot.json: version 7, expected 2");
+    }
+
+    @Test
+    void metadataInvalid_otherSpecMajorVersion_refused() throws Exception {
+        Map<String, Object> ts = TufFixture.signed("timestamp", 9, TufFixture.FUTURE);
+        ts.put("spec_version", "2.0.0");
+        ts.put("meta", Map.of("snapshot.json", repo.lastSnapshotMeta));
+        repo.served.put("repo/metadata/timestamp.json", TufFixture.envelope(ts, repo.key("timestamp")));
+        refused(Code.METADATA_INVALID, "timestamp.json: /signed/spec_version: expected 1.x, got '2.0.0'");
+    }
+
+    @Test
     void installRefused_bundleSignedByUntrustedKey_reportsStoreCode() throws Exception {
         repo.addTarget("tiny", 2, BundleTestSupport.bundle(TestKeys.generate(99), "tiny", 2, BundleTestSupport.payload(2)), null);
         repo.publish();
