@@ -79,8 +79,8 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--per-channel", description = "One int8 scale per output channel (the default).")
     boolean perChannel;
 
-    @Option(names = "--int8-format", paramLabel = "FORMAT", defaultValue = "AUTO",
-            description = "int8 MatMul format: AUTO, PER_TENSOR (DynamicQuantizeMatMul) or BLOCKED "
+    @Option(names = "--int8-format", paramLabel = "FORMAT", defaultValue = "PER_TENSOR",
+            description = "int8 MatMul format: PER_TENSOR (DynamicQuantizeMatMul) or BLOCKED "
                     + "(MatMulNBits bits=8, per-block activations) (default: ${DEFAULT-VALUE}).")
     Int8Format int8Format;
 
@@ -94,8 +94,12 @@ final class QuantizeCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--min-cosine", paramLabel = "X",
-            description = "Gate: every output's mean cosine to the original must reach X; layers are kept in higher precision until it does.")
+            description = "Gate: every output's mean cosine to the original must reach X; the layers that hurt most are kept in "
+                    + "higher precision until it does (default: 0.99 for int8, 0.98 for int4, 0.995 for fp16).")
     Double minCosine;
+
+    @Option(names = "--no-gate", description = "Measure and report quality, but do not enforce a minimum.")
+    boolean noGate;
 
     @Option(names = "--no-eval", description = "Do not run the models in ONNX Runtime (no quality figures, no gate).")
     boolean noEval;
@@ -128,6 +132,9 @@ final class QuantizeCommand implements Callable<Integer> {
         if (noEval && minCosine != null) {
             throw new CliException(ExitCode.USAGE, "--min-cosine needs evaluation; drop --no-eval");
         }
+        if (noGate && minCosine != null) {
+            throw new CliException(ExitCode.USAGE, "--min-cosine and --no-gate cannot both be given");
+        }
         QuantizeMode m;
         try {
             m = QuantizeMode.of(mode);
@@ -150,8 +157,8 @@ final class QuantizeCommand implements Callable<Integer> {
         Progress progress = new Progress();
         QuantizeReport r;
         try {
-            r = QuantizeSession.run(new QuantizeSession.Request(source, output, opts, eval, !noEval,
-                    minCosine == null ? Double.NaN : minCosine), progress);
+            double gate = noEval || noGate ? Double.NaN : minCosine != null ? minCosine : defaultGate(m);
+            r = QuantizeSession.run(new QuantizeSession.Request(source, output, opts, eval, !noEval, gate), progress);
         } catch (QuantizeSession.GateFailedException e) {
             progress.clear();
             writeReport(e.report());
@@ -165,6 +172,18 @@ final class QuantizeCommand implements Callable<Integer> {
         writeReport(r);
         print(out, r, true);
         return ExitCode.OK.code();
+    }
+
+    /** Defaults measured on the real test models (docs/quantize.md): strict enough to catch a broken layer. */
+    static double defaultGate(QuantizeMode m) {
+        switch (m) {
+            case INT4:
+                return 0.98;
+            case FP16:
+                return 0.995;
+            default:
+                return 0.99;
+        }
     }
 
     private static ExitCode exit(QuantizeException.Code c) {

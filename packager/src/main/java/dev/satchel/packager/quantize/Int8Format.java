@@ -11,8 +11,10 @@ package dev.satchel.packager.quantize;
  * quantizes activations per row in blocks along K, at the cost of one float scale per weight block.
  */
 public enum Int8Format {
-    /** BLOCKED for MatMuls whose input comes from a GELU-like activation, PER_TENSOR otherwise. */
-    AUTO,
+    /**
+     * The default. Measured on all-minilm-l6-v2 it matches ONNX Runtime's int8 speed; the accuracy
+     * gate then moves the layers whose activations suffer most to {@link Precision#BLOCKED_INT8}.
+     */
     PER_TENSOR,
     BLOCKED
 }

@@ -38,14 +38,14 @@ public record QuantizeOptions(QuantizeMode mode, Set<String> excludeOps, Set<Str
         }
         excludeOps = Set.copyOf(new TreeSet<>(excludeOps));
         excludeNodes = Set.copyOf(new TreeSet<>(excludeNodes));
-        int8Format = int8Format == null ? Int8Format.AUTO : int8Format;
+        int8Format = int8Format == null ? Int8Format.PER_TENSOR : int8Format;
         precisions = Map.copyOf(new TreeMap<>(precisions));
     }
 
     /** Defaults: per-channel int8, int4 blocks of 32 without zero points, weights of 1024+ elements. */
     public static QuantizeOptions of(QuantizeMode mode) {
         return new QuantizeOptions(mode, Set.of(), Set.of(), DEFAULT_MIN_WEIGHT_ELEMENTS, true, false, 32, true,
-                Int8Format.AUTO, Map.of());
+                Int8Format.PER_TENSOR, Map.of());
     }
 
     public QuantizeOptions withExcludeOps(Set<String> ops) {

@@ -34,7 +34,7 @@ public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputByt
 
     /** The lowest mean cosine over outputs; NaN when not evaluated. */
     public double worstCosine() {
-        return quality.stream().mapToDouble(OutputQuality::meanCosine).min().orElse(Double.NaN);
+        return quality.stream().mapToDouble(o -> Double.isNaN(o.meanCosine()) ? -1 : o.meanCosine()).min().orElse(Double.NaN);
     }
 
     public long quantizedLayers() {

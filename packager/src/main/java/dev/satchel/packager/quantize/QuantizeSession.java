@@ -67,6 +67,14 @@ public final class QuantizeSession {
         listener.progress("quantizing", 0, 1);
         Quantizer.Result base = Quantizer.quantize(model, req.options());
         listener.progress("quantizing", 1, 1);
+        if (base.decisions().stream().noneMatch(d -> d.precision() != Precision.FLOAT)) {
+            String why = base.decisions().isEmpty() ? "it has no weights this mode converts"
+                    : "every candidate was left in float: " + base.decisions().stream().map(LayerDecision::reason).distinct()
+                            .limit(3).collect(java.util.stream.Collectors.joining("; "));
+            throw new QuantizeException(QuantizeException.Code.UNSUPPORTED, "nothing to quantize in " + req.source().getFileName()
+                    + " with mode " + req.options().mode() + ": " + why
+                    + (req.options().mode() == QuantizeMode.FP16 ? " (fp16 converts the main graph only; control-flow subgraphs stay float32)" : ""));
+        }
         List<String> warnings = new ArrayList<>();
         if (!req.evaluate()) {
             ModelWriter.Result w = ModelWriter.write(base.model(), req.output(), write);
@@ -142,7 +150,8 @@ public final class QuantizeSession {
         Path file = tmp.resolve("candidate.onnx");
         ModelWriter.write(res.model(), file, write);
         List<OutputQuality> q = eval.compare(file);
-        double score = q.stream().mapToDouble(OutputQuality::meanCosine).min().orElse(1);
+        // NaN (a NaN or infinite output) counts as the worst score, never as a pass.
+        double score = q.stream().mapToDouble(o -> Double.isNaN(o.meanCosine()) ? -1 : o.meanCosine()).min().orElse(1);
         return new Attempt(res, q, score);
     }
 
@@ -181,21 +190,29 @@ public final class QuantizeSession {
             if (candidates.isEmpty()) {
                 break;
             }
+            // Rank by measured gain per extra byte, so that a cheap layer that helps a little goes
+            // before an expensive one that helps a little more (matters for int4, where moving the
+            // embedding table to int8 costs megabytes).
             List<Map.Entry<LayerDecision, Double>> gains = new ArrayList<>();
+            Map<String, Double> rawGain = new TreeMap<>();
+            long baseBytes = storedBytes(best.result);
             int i = 0;
             for (LayerDecision c : candidates) {
                 listener.progress("measuring layer sensitivity", i++, candidates.size());
                 Map<String, Precision> p = new TreeMap<>(promoted);
                 p.put(c.node(), next(mode, c));
                 Attempt a = attempt(model, req.options().withPrecisions(p), null, eval, tmp, write);
-                gains.add(Map.entry(c, a.score - best.score));
+                double gain = a.score - best.score;
+                long extra = Math.max(1024, storedBytes(a.result) - baseBytes);
+                rawGain.put(c.node(), gain);
+                gains.add(Map.entry(c, gain / extra));
             }
             listener.progress("measuring layer sensitivity", candidates.size(), candidates.size());
             gains.sort(Comparator.<Map.Entry<LayerDecision, Double>>comparingDouble(Map.Entry::getValue).reversed()
                     .thenComparing(e -> e.getKey().node()));
             int step = 0;
             for (Map.Entry<LayerDecision, Double> g : gains) {
-                if (g.getValue() <= 0 && step > 0) {
+                if (rawGain.get(g.getKey().node()) <= 0 && step > 0) {
                     break;
                 }
                 listener.progress("keeping layers in higher precision", ++step, gains.size());
@@ -207,6 +224,10 @@ public final class QuantizeSession {
             }
         }
         return best;
+    }
+
+    private static long storedBytes(Quantizer.Result r) {
+        return r.decisions().stream().mapToLong(LayerDecision::storedBytes).sum();
     }
 
     private static boolean hasExternal(Onnx.ModelProto m) {

@@ -59,6 +59,8 @@ public final class OrtEvaluator implements AutoCloseable {
     static OrtSession open(Path model) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(1);
+            // ORT warns about unused initializers and the like on stderr; Satchel reports what matters.
+            o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             o.setInterOpNumThreads(1);
             return OrtEnvironment.getEnvironment().createSession(model.toString(), o);
         }

@@ -118,6 +118,30 @@ public final class Weights {
                     scale = hi == lo ? 1f : (hi - lo) / levels;
                     zp = clamp(Math.round(-lo / scale), 0, levels);
                 }
+                if (bits < 8 && amax > 0) {
+                    // Below 8 bits the range is worth clipping: try shrinking it and keep the scale
+                    // with the least squared error over the block (outliers get clipped, the bulk of
+                    // the values get a finer grid).
+                    double best = blockError(col, len, scale, zp, levels);
+                    for (int step = 1; step <= 6; step++) {
+                        float r = 1f - 0.05f * step;
+                        float s2;
+                        int z2;
+                        if (symmetric) {
+                            s2 = amax * r / (mid - 1);
+                            z2 = mid;
+                        } else {
+                            s2 = (hi - lo) * r / levels;
+                            z2 = clamp(Math.round(-lo * r / s2), 0, levels);
+                        }
+                        double e = blockError(col, len, s2, z2, levels);
+                        if (e < best) {
+                            best = e;
+                            scale = s2;
+                            zp = z2;
+                        }
+                    }
+                }
                 int idx = c * blocks + blk;
                 scales[idx] = scale;
                 if (zps != null) {
@@ -142,6 +166,16 @@ public final class Weights {
             }
         }
         return new NBits(b, scales, zpBuf, blocks, blob);
+    }
+
+    private static double blockError(float[] v, int len, float scale, int zp, int levels) {
+        double e = 0;
+        for (int i = 0; i < len; i++) {
+            int q = clamp(Math.round(v[i] / scale) + zp, 0, levels);
+            double d = v[i] - (q - zp) * (double) scale;
+            e += d * d;
+        }
+        return e;
     }
 
     /** Block-quantized weight in MatMulNBits layout. */
