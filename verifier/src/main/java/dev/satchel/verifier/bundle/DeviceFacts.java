@@ -11,16 +11,18 @@ import java.util.Locale;
  * fact never excludes a bundle.
  */
 public final class DeviceFacts {
-    private static final DeviceFacts UNKNOWN = new DeviceFacts(null, -1, Collections.<String>emptyList());
+    private static final DeviceFacts UNKNOWN = new DeviceFacts(null, -1, Collections.<String>emptyList(), null);
 
     private final String profileId;
     private final long ramBytes;
     private final List<String> executionProviders;
+    private final int[] onnxRuntime;
 
-    private DeviceFacts(String profileId, long ramBytes, List<String> eps) {
+    private DeviceFacts(String profileId, long ramBytes, List<String> eps, int[] onnxRuntime) {
         this.profileId = profileId;
         this.ramBytes = ramBytes;
         this.executionProviders = eps;
+        this.onnxRuntime = onnxRuntime;
     }
 
     /** Nothing known: only bundles with no applicable claim are accepted, i.e. all bundles. */
@@ -33,7 +35,7 @@ public final class DeviceFacts {
         if (profileId == null || profileId.isEmpty()) {
             throw new IllegalArgumentException("profileId must be non-empty");
         }
-        return new DeviceFacts(profileId, -1, Collections.<String>emptyList());
+        return new DeviceFacts(profileId, -1, Collections.<String>emptyList(), null);
     }
 
     /**
@@ -45,7 +47,7 @@ public final class DeviceFacts {
         if (ramBytes < -1) {
             throw new IllegalArgumentException("ramBytes must be >= 0, or -1 for unknown: " + ramBytes);
         }
-        return new DeviceFacts(null, ramBytes, normalise(executionProviders));
+        return new DeviceFacts(null, ramBytes, normalise(executionProviders), null);
     }
 
     /** Adds a profile id to RAM and EP facts. */
@@ -53,7 +55,42 @@ public final class DeviceFacts {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException("profileId must be non-empty");
         }
-        return new DeviceFacts(id, ramBytes, executionProviders);
+        return new DeviceFacts(id, ramBytes, executionProviders, onnxRuntime);
+    }
+
+    /**
+     * Adds the ONNX Runtime version the app ships ({@code MAJOR.MINOR.PATCH}, e.g. from
+     * {@code OrtEnvironment.getVersion()}; a suffix after the patch number is ignored), so that
+     * bundles needing a newer runtime are refused.
+     */
+    public DeviceFacts withOnnxRuntime(String version) {
+        return new DeviceFacts(profileId, ramBytes, executionProviders, parseVersion(version));
+    }
+
+    /** Parses {@code MAJOR.MINOR.PATCH[anything]}; throws IllegalArgumentException otherwise. */
+    static int[] parseVersion(String version) {
+        String[] parts = version.split("\\.", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("expected MAJOR.MINOR.PATCH, got '" + version + "'");
+        }
+        int[] v = new int[3];
+        for (int i = 0; i < 3; i++) {
+            String p = parts[i];
+            int end = 0;
+            while (end < p.length() && end < 6 && Character.isDigit(p.charAt(end))) {
+                end++;
+            }
+            if (end == 0 || (i < 2 && end != p.length())) {
+                throw new IllegalArgumentException("expected MAJOR.MINOR.PATCH, got '" + version + "'");
+            }
+            v[i] = Integer.parseInt(p.substring(0, end));
+        }
+        return v;
+    }
+
+    /** The ONNX Runtime version as {major, minor, patch}, or {@code null} when unknown. */
+    int[] onnxRuntime() {
+        return onnxRuntime == null ? null : onnxRuntime.clone();
     }
 
     private static List<String> normalise(List<String> eps) {
@@ -81,6 +118,8 @@ public final class DeviceFacts {
 
     @Override
     public String toString() {
-        return "DeviceFacts{profile=" + profileId + ", ramBytes=" + ramBytes + ", eps=" + executionProviders + "}";
+        return "DeviceFacts{profile=" + profileId + ", ramBytes=" + ramBytes + ", eps=" + executionProviders
+                + (onnxRuntime == null ? "" : ", onnxRuntime=" + onnxRuntime[0] + "." + onnxRuntime[1] + "." + onnxRuntime[2])
+                + "}";
     }
 }

@@ -77,6 +77,28 @@ public final class Manifest {
     }
 
     /**
+     * Why this bundle excludes {@code device}, or {@code null} if it does not: a known ONNX Runtime
+     * version below {@link #minOnnxRuntime()} excludes, then the compatibility claims decide
+     * ({@link Compatibility#excludes}).
+     */
+    public String excludes(DeviceFacts device) {
+        int[] have = device.onnxRuntime();
+        if (have != null) {
+            int[] need = DeviceFacts.parseVersion(minOnnxRuntime);
+            for (int i = 0; i < 3; i++) {
+                if (have[i] != need[i]) {
+                    if (have[i] < need[i]) {
+                        return "device ONNX Runtime " + have[0] + "." + have[1] + "." + have[2]
+                                + " is older than the required " + minOnnxRuntime;
+                    }
+                    break;
+                }
+            }
+        }
+        return compatibility.excludes(device);
+    }
+
+    /**
      * The quantization report as parsed JSON values (String, BigDecimal, Boolean, Map, List);
      * always has a string {@code method}.
      */

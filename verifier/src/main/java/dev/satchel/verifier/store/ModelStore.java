@@ -273,7 +273,7 @@ public final class ModelStore implements AutoCloseable {
                     + " is not above the highest installed version " + state.highest
                     + (state.current != 0 ? " (current " + state.current + ")" : ""));
         }
-        String why = m.compatibility().excludes(device);
+        String why = m.excludes(device);
         if (why != null) {
             throw new VerificationException(RejectionCode.DEVICE_EXCLUDED, "bundle " + m.name() + " v" + m.version()
                     + " excludes this device: " + why);

@@ -44,7 +44,7 @@ public final class SatchelVerify {
     private static final String HELP = String.join("\n",
             "Usage: satchel-verify verify BUNDLE --trust TRUST",
             "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME] [--move]",
-            "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
+            "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]] [--ort X.Y.Z]",
             "       satchel-verify status --store DIR --trust TRUST [--name NAME]",
             "       satchel-verify update --repo URL --store DIR --root ROOT.json --trust TRUST [--name NAME]",
             "                      [--metadata DIR] [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
@@ -208,6 +208,9 @@ public final class SatchelVerify {
             d = DeviceFacts.ofProfile(opts.get("--profile"));
         } else {
             d = DeviceFacts.unknown();
+        }
+        if (opts.containsKey("--ort")) {
+            d = d.withOnnxRuntime(opts.get("--ort"));
         }
         return d;
     }

@@ -88,6 +88,18 @@ class BundleVerifierTest {
     }
 
     @Test
+    void excludes_onnxRuntimeVersionComparedNumerically() throws Exception {
+        Manifest m = ManifestParser.parse(dev.satchel.verifier.json.Json.writePretty(new Bundles(KEYS).manifestMap())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), 1 << 20);
+        assertNull(m.excludes(DeviceFacts.unknown().withOnnxRuntime("1.17.0")));
+        assertNull(m.excludes(DeviceFacts.unknown().withOnnxRuntime("1.24.2")));
+        assertNull(m.excludes(DeviceFacts.unknown().withOnnxRuntime("2.0.0-rc1")));
+        assertEquals("device ONNX Runtime 1.9.0 is older than the required 1.17.0",
+                m.excludes(DeviceFacts.unknown().withOnnxRuntime("1.9.0")));
+        assertThrows(IllegalArgumentException.class, () -> DeviceFacts.unknown().withOnnxRuntime("1.x.0"));
+    }
+
+    @Test
     void entryNames_collisionKeyFoldsCaseAndNormalisation() {
         assertEquals(EntryNames.collisionKey("Model.ONNX"), EntryNames.collisionKey("model.onnx"));
         assertEquals(EntryNames.collisionKey("caf\u00e9"), EntryNames.collisionKey("cafe\u0301"));

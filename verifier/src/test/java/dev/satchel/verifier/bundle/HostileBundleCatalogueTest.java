@@ -320,6 +320,9 @@ class HostileBundleCatalogueTest {
             return b.build();
         }, RejectionCode.DEVICE_EXCLUDED, "include none of the required [qnn, coreml]",
                 DeviceFacts.of(8L << 30, Bundles.list("cpu", "xnnpack"))));
+        a.add(new Attack("device ONNX Runtime older than required", b -> b.build(), RejectionCode.DEVICE_EXCLUDED,
+                "device ONNX Runtime 1.16.3 is older than the required 1.17.0",
+                DeviceFacts.ofProfile("pixel-8").withOnnxRuntime("1.16.3")));
         return a.stream();
     }
 
