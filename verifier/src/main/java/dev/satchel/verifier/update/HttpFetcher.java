@@ -12,6 +12,9 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Fetches metadata and targets over HTTP(S) with {@link HttpURLConnection} (present on every
@@ -59,8 +62,10 @@ final class HttpFetcher {
      * Downloads {@code url} into {@code part}, at most {@code maxBytes} in total. A partial file
      * from an earlier attempt is resumed with an HTTP Range request; a server that ignores the
      * range (200) restarts the file. The caller checks length and hashes of the whole file.
+     *
+     * @return the SHA-256 of the whole file, computed while writing (no second pass over it)
      */
-    void download(URL url, Path part, long maxBytes, String what) throws UpdateException, IOException {
+    byte[] download(URL url, Path part, long maxBytes, String what) throws UpdateException, IOException {
         long deadline = System.nanoTime() + fileBudgetMs * 1_000_000L;
         long have = Files.exists(part) ? Files.size(part) : 0;
         if (have > maxBytes) {
@@ -83,12 +88,30 @@ final class HttpFetcher {
                 have = 0;
             }
             checkDeclaredLength(c, maxBytes, have, what);
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            MessageDigest sha = sha256();
+            if (append) {
+                byte[] buf = new byte[256 * 1024];
+                try (InputStream in = Files.newInputStream(part)) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        sha.update(buf, 0, n);
+                    }
+                }
+            }
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING), sha)) {
                 copy(c, out, have, maxBytes, deadline, what);
             }
+            return sha.digest();
         } finally {
             c.disconnect();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 

@@ -427,14 +427,15 @@ public final class UpdateClient {
         // §6.2 consistent snapshots: targets are fetched as DIR/HASH.NAME.
         String remote = root.consistentSnapshot
                 ? t.path.substring(0, slash + 1) + sha + "." + t.path.substring(slash + 1) : t.path;
-        fetcher.download(new URL(targetBase, remote), part, t.length, "target " + t.path);
+        String sha256 = TufKey.hex(fetcher.download(new URL(targetBase, remote), part, t.length, "target " + t.path));
         String mismatch = null;
         long size = Files.size(part);
         if (size != t.length) {
             mismatch = "length expected " + t.length + ", got " + size;
         } else {
             for (Map.Entry<String, String> h : t.hashes.entrySet()) {
-                String got = digest(part, h.getKey());
+                // SHA-256 was computed while downloading; other listed algorithms read the file again.
+                String got = h.getKey().equals("sha256") ? sha256 : digest(part, h.getKey());
                 if (got != null && !got.equalsIgnoreCase(h.getValue())) {
                     mismatch = h.getKey() + " expected " + h.getValue() + ", got " + got;
                     break;
