@@ -82,8 +82,10 @@ class UpdateInteropIT {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, "npm install tuf-js@5 failed: " + out);
         }
-        Files.copy(Paths.get("src/test/resources/tuf/tuf-client.js"), work.resolve("tuf-client.js"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String script : new String[] {"tuf-client.js", "tufjs-repo.js"}) {
+            Files.copy(Paths.get("src/test/resources/tuf", script), work.resolve(script),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @BeforeEach
@@ -329,6 +331,32 @@ class UpdateInteropIT {
         assertEquals(0, p.exitValue(), "securesystemslib check (CI: apt-get install python3-securesystemslib): " + out);
         // 1.root, 2.root (old + new key), 3 targets, 3 snapshots, timestamp
         assertTrue(out.startsWith("OK 10 signatures"), out);
+    }
+
+    @Test
+    void tufJsWrittenRepository_readBySatchelClient() throws Exception {
+        // Metadata written by @tufjs/models (its canonical JSON, its key encodings), with custom
+        // strings that only canonicalise identically if quotes, backslashes, newlines and non-ASCII
+        // are handled as OLPC canonical JSON says.
+        Path jsSite = tmp.resolve("js-site");
+        String custom = "{\"satchel\":{\"name\":\"tiny\",\"version\":2,\"note\":\"q \\\" b \\\\ n \\n \u00e9\"}}";
+        Process p = new ProcessBuilder("node", work.resolve("tufjs-repo.js").toString(), jsSite.toString(),
+                bundle(2).toString(), "tiny/tiny-2.bundle", custom).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        assertTrue(new String(Files.readAllBytes(jsSite.resolve("metadata/1.targets.json")), StandardCharsets.UTF_8)
+                .contains("\\n \u00e9"), "custom note written with an escaped newline and a raw e-acute");
+        Server js = new Server(jsSite);
+        try {
+            Path meta = tmp.resolve("js-tuf");
+            UpdateClient.trustRoot(meta, Files.readAllBytes(jsSite.resolve("metadata/1.root.json")));
+            try (ModelStore s = ModelStore.open(tmp.resolve("js-store"), "tiny", verifier())) {
+                UpdateResult r = UpdateClient.builder(js.url, meta).build().update(s);
+                assertEquals(2, r.installed().manifest().version());
+            }
+        } finally {
+            js.stop();
+        }
     }
 
     /** Runs the attack set-up after both clients trusted the current repository state. */
