@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel quantize model.onnx -o model-int8.onnx",
-            "  satchel quantize example:minilm -o minilm-int8.onnx --mode int8 --min-cosine 0.995 \\",
+            "  satchel quantize example:minilm -o minilm-int8.onnx --mode int8 --min-cosine 0.99 \\",
             "      --dim batch_size=1 --dim sequence_length=128 --report minilm-int8.json",
             "  satchel quantize model.onnx -o model-int4.onnx --mode int4 --block-size 32 --no-eval",
         })

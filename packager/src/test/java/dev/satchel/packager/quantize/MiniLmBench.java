@@ -91,6 +91,8 @@ public final class MiniLmBench {
             "The kitten chased a ball of yarn across the kitchen floor.");
 
     static final int RANDOM_SEQUENCES = 64;
+    /** The --min-cosine used for int4 on MiniLM (token-level cosine on generated inputs). */
+    static final double INT4_GATE = 0.9735;
     static final int RANDOM_LENGTH = 128;
 
     private MiniLmBench() {}

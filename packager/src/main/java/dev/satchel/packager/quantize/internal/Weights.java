@@ -50,34 +50,39 @@ public final class Weights {
      * {@code perChannel} is false). Returns the int8 codes [K, N]; scales are written to {@code scales}.
      */
     public static ByteBuffer int8Columns(FloatBuffer w, int k, int n, boolean perChannel, float[] scales) {
+        // One heap copy of this tensor (bounded by the largest weight, not the model) makes the loops
+        // bulk array work that the JIT vectorises.
+        float[] v = new float[k * n];
+        w.get(0, v);
         float[] max = new float[n];
         for (int r = 0; r < k; r++) {
             int base = r * n;
             for (int c = 0; c < n; c++) {
-                float a = Math.abs(w.get(base + c));
-                if (a > max[c]) {
-                    max[c] = a;
-                }
+                max[c] = Math.max(max[c], Math.abs(v[base + c]));
             }
         }
         if (!perChannel) {
             float m = 0;
-            for (float v : max) {
-                m = Math.max(m, v);
+            for (float x : max) {
+                m = Math.max(m, x);
             }
             java.util.Arrays.fill(max, m);
         }
+        float[] inv = new float[n];
         for (int c = 0; c < n; c++) {
             scales[c] = max[c] == 0 ? 1f : max[c] / 127f;
+            inv[c] = 1f / scales[c];
         }
-        ByteBuffer q = allocate((long) k * n);
-        for (int r = 0; r < k; r++) {
+        byte[] q = new byte[k * n];
+        java.util.stream.IntStream.range(0, k).parallel().forEach(r -> {
             int base = r * n;
             for (int c = 0; c < n; c++) {
-                q.put(base + c, (byte) clamp(Math.round(w.get(base + c) / scales[c]), -127, 127));
+                q[base + c] = (byte) clamp((int) Math.rint(v[base + c] * inv[c]), -127, 127);
             }
-        }
-        return q;
+        });
+        ByteBuffer out = allocate((long) k * n);
+        out.put(0, q);
+        return out;
     }
 
     /**
@@ -201,25 +206,34 @@ public final class Weights {
         int blocks = d / block;
         int mid = 1 << (bits - 1);
         ByteBuffer q = allocate((long) v * d * bits / 8);
-        for (int r = 0; r < v; r++) {
+        int rowBytes = d * bits / 8;
+        // Rows are independent: quantize them in parallel, each writing its own slice, so the
+        // result does not depend on scheduling.
+        java.util.stream.IntStream.range(0, v).parallel().forEach(r -> {
+            float[] row = new float[d];
+            byte[] out = new byte[rowBytes];
+            w.get(r * d, row);
             for (int blk = 0; blk < blocks; blk++) {
-                int base = r * d + blk * block;
+                int base = blk * block;
                 float amax = 0;
                 for (int i = 0; i < block; i++) {
-                    amax = Math.max(amax, Math.abs(w.get(base + i)));
+                    amax = Math.max(amax, Math.abs(row[base + i]));
                 }
-                float s = amax == 0 ? 1f : amax / (mid - 1);
-                scales[r * blocks + blk] = s;
+                float sc = amax == 0 ? 1f : amax / (mid - 1);
+                float inv = 1f / sc;
+                scales[r * blocks + blk] = sc;
                 for (int i = 0; i < block; i++) {
-                    int code = clamp(Math.round(w.get(base + i) / s), -(mid - 1), mid - 1);
+                    int code = clamp((int) Math.rint(row[base + i] * inv), -(mid - 1), mid - 1);
                     if (bits == 8) {
-                        q.put(base + i, (byte) code);
+                        out[base + i] = (byte) code;
                     } else {
-                        putCode(q, 0, base + i, code + mid, bits);
+                        int at = (base + i) / 2;
+                        out[at] = (byte) ((out[at] & 0xff) | ((code + mid) << (((base + i) % 2) * 4)));
                     }
                 }
             }
-        }
+            q.put(r * rowBytes, out);
+        });
         return q;
     }
 
