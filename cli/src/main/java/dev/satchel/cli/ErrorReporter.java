@@ -46,6 +46,12 @@ final class ErrorReporter {
         if (ex instanceof dev.satchel.verifier.signature.ModelSignatureException) {
             return ExitCode.VERIFICATION_FAILED;
         }
+        if (ex instanceof dev.satchel.verifier.bundle.VerificationException) {
+            return ExitCode.VERIFICATION_FAILED;
+        }
+        if (ex instanceof dev.satchel.packager.bundle.BundleWriteException) {
+            return ExitCode.INPUT_INVALID;
+        }
         if (ex instanceof dev.satchel.signing.SigningException) {
             return ((dev.satchel.signing.SigningException) ex).code() == dev.satchel.signing.SigningException.Code.SELF_CHECK_FAILED
                     ? ExitCode.INTERNAL : ExitCode.INPUT_INVALID;
@@ -64,6 +70,9 @@ final class ErrorReporter {
             return ex.getMessage() + ": permission denied";
         }
         String m = ex.getMessage();
+        if (ex instanceof dev.satchel.verifier.bundle.VerificationException) {
+            m = ((dev.satchel.verifier.bundle.VerificationException) ex).code() + ": " + m;
+        }
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName();
         }

@@ -155,6 +155,16 @@ class PackVerifyCommandsTest {
         Golden.assertMatches("help-" + command + ".txt", r.out());
     }
 
+    @Test
+    void errorReporter_bundleExceptions_mappedToExitCodes() {
+        var refused = new dev.satchel.verifier.bundle.VerificationException(
+                dev.satchel.verifier.bundle.RejectionCode.ROLLBACK, "bundle tiny version 1 is not above 2");
+        assertEquals(ExitCode.VERIFICATION_FAILED, ErrorReporter.exitCodeFor(refused));
+        assertEquals("ROLLBACK: bundle tiny version 1 is not above 2", ErrorReporter.messageOf(refused));
+        assertEquals(ExitCode.INPUT_INVALID, ErrorReporter.exitCodeFor(new dev.satchel.packager.bundle.BundleWriteException(
+                dev.satchel.packager.bundle.BundleWriteException.Code.INVALID_INPUT, "x")));
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] c = new String[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);
