@@ -97,8 +97,8 @@ final class PublishCommand implements Callable<Integer> {
         try {
             TufRepository.Published p = RepoCommand.open(repo, expires)
                     .publish(bundle, target, Map.of("satchel", satchel), RepoCommand.keys(keys, passphraseFile));
-            spec.commandLine().getOut().println("published " + p.targetPath + " (" + p.length + " bytes, sha256 " + p.sha256
-                    + "): targets version " + p.targetsVersion + ", timestamp version " + p.timestampVersion);
+            spec.commandLine().getOut().println("published " + p.targetPath() + " (" + p.length() + " bytes, sha256 " + p.sha256()
+                    + "): targets version " + p.targetsVersion() + ", timestamp version " + p.timestampVersion());
         } catch (RepositoryException ex) {
             throw RepoCommand.refused(ex);
         }

@@ -85,49 +85,40 @@ public final class TufRepository {
         return this;
     }
 
-    /** Keys and threshold of one role. */
-    public static final class RoleKeys {
-        final List<PublicKeyInfo> keys;
-        final int threshold;
-
-        private RoleKeys(List<PublicKeyInfo> keys, int threshold) {
-            this.keys = List.copyOf(keys);
-            this.threshold = threshold;
-        }
-
-        public static RoleKeys of(List<PublicKeyInfo> keys, int threshold) throws RepositoryException {
+    /**
+     * Keys and threshold of one role. Only Ed25519 and ECDSA P-256 keys (what tuf-js and
+     * securesystemslib both verify; tuf-js verifies ECDSA with SHA-256 only), threshold in
+     * 1..number of distinct keys.
+     */
+    public record RoleKeys(List<PublicKeyInfo> keys, int threshold) {
+        /** @throws IllegalArgumentException for another key type or a threshold out of range */
+        public RoleKeys {
+            keys = List.copyOf(keys);
             Set<String> ids = new LinkedHashSet<>();
             for (PublicKeyInfo k : keys) {
                 if (k.algorithm() != KeyAlgorithm.ED25519 && k.algorithm() != KeyAlgorithm.ECDSA_P256) {
-                    throw new RepositoryException(RepositoryException.Code.BAD_KEYS, k + ": TUF metadata keys are "
-                            + "ed25519 or ecdsa-p256 (tuf-js verifies ECDSA with SHA-256 only)");
+                    throw new IllegalArgumentException(k + ": TUF metadata keys are ed25519 or ecdsa-p256"
+                            + " (tuf-js verifies ECDSA with SHA-256 only)");
                 }
                 ids.add(TufKey.keyIdOf(k));
             }
             if (threshold < 1 || threshold > ids.size()) {
-                throw new RepositoryException(RepositoryException.Code.BAD_KEYS,
-                        "threshold " + threshold + " with " + ids.size() + " distinct key(s)");
+                throw new IllegalArgumentException("threshold " + threshold + " with " + ids.size() + " distinct key(s)");
             }
-            return new RoleKeys(keys, threshold);
+        }
+
+        /** Like the constructor, with {@code BAD_KEYS} instead of {@link IllegalArgumentException}. */
+        public static RoleKeys of(List<PublicKeyInfo> keys, int threshold) throws RepositoryException {
+            try {
+                return new RoleKeys(keys, threshold);
+            } catch (IllegalArgumentException ex) {
+                throw new RepositoryException(RepositoryException.Code.BAD_KEYS, ex.getMessage(), ex);
+            }
         }
     }
 
-    /** What {@link #publish} added. */
-    public static final class Published {
-        public final String targetPath;
-        public final long length;
-        public final String sha256;
-        public final long targetsVersion;
-        public final long timestampVersion;
-
-        Published(String targetPath, long length, String sha256, long targetsVersion, long timestampVersion) {
-            this.targetPath = targetPath;
-            this.length = length;
-            this.sha256 = sha256;
-            this.targetsVersion = targetsVersion;
-            this.timestampVersion = timestampVersion;
-        }
-    }
+    /** What {@link #publish} added: the target and the new metadata versions. */
+    public record Published(String targetPath, long length, String sha256, long targetsVersion, long timestampVersion) {}
 
     /**
      * Creates version 1 of every role: root naming the keys, empty targets, snapshot, timestamp.
@@ -364,7 +355,7 @@ public final class TufRepository {
 
     private static Map<String, Object> roleObject(RoleKeys rk, Map<String, Object> keys) {
         List<Object> ids = new ArrayList<>();
-        for (PublicKeyInfo k : rk.keys) {
+        for (PublicKeyInfo k : rk.keys()) {
             String id = TufKey.keyIdOf(k);
             keys.put(id, TufKey.keyObject(k));
             if (!ids.contains(id)) {
@@ -374,7 +365,7 @@ public final class TufRepository {
         ids.sort(null);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("keyids", ids);
-        r.put("threshold", rk.threshold);
+        r.put("threshold", rk.threshold());
         return r;
     }
 

@@ -86,8 +86,8 @@ class TufRepositoryTest {
     void publish_pinsEachFileByLengthAndHash_inConsistentSnapshotNames() throws Exception {
         TufRepository.Published p = repo.publish(bundle("one"), "tiny/tiny-1.bundle",
                 Map.of("satchel", Map.of("name", "tiny", "version", 1L)), List.of(targets, online));
-        assertEquals(2, p.targetsVersion);
-        assertTrue(files().contains("targets/tiny/" + p.sha256 + ".tiny-1.bundle"));
+        assertEquals(2, p.targetsVersion());
+        assertTrue(files().contains("targets/tiny/" + p.sha256() + ".tiny-1.bundle"));
         JsonObject ts = signed("timestamp.json").object("meta").object("snapshot.json");
         byte[] snap = Files.readAllBytes(tmp.resolve("site/metadata/2.snapshot.json"));
         assertEquals(2, ts.longValue("version", 0, 9));
