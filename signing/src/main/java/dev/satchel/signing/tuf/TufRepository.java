@@ -175,25 +175,36 @@ public final class TufRepository {
         try (Lock l = lock()) {
             State s = load();
             checkSigners(s.root, null, signers, "targets", "snapshot", "timestamp");
-            long length = Files.size(bundle);
-            String sha = sha256(bundle);
+            // Stage the copy first and hash what was copied: the published bytes are exactly the
+            // hashed bytes even if the source file changes meanwhile.
+            Files.createDirectories(targets);
+            Path staged = Files.createTempFile(targets, ".publish-", ".tmp");
+            Path file;
+            long length;
+            String sha;
+            try {
+                Files.copy(bundle, staged, StandardCopyOption.REPLACE_EXISTING);
+                fsync(staged);
+                length = Files.size(staged);
+                sha = sha256(staged);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> existing = (Map<String, Object>) s.targets.get("targets");
+                Object old = existing.get(targetPath);
+                if (old != null) {
+                    Object oldSha = ((Map<?, ?>) ((Map<?, ?>) old).get("hashes")).get("sha256");
+                    throw new RepositoryException(RepositoryException.Code.TARGET_EXISTS, "target " + targetPath
+                            + " is already published" + (sha.equals(oldSha) ? " with these bytes"
+                                    : " with other bytes (sha256 " + oldSha + ")"));
+                }
+                int slash = targetPath.lastIndexOf('/');
+                file = targets.resolve(targetPath.substring(0, slash + 1) + sha + "." + targetPath.substring(slash + 1));
+                Files.createDirectories(file.getParent());
+                Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(staged);
+            }
             @SuppressWarnings("unchecked")
             Map<String, Object> entries = new TreeMap<>((Map<String, Object>) s.targets.get("targets"));
-            Object old = entries.get(targetPath);
-            if (old != null) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> hashes = (Map<String, Object>) ((Map<String, Object>) old).get("hashes");
-                throw new RepositoryException(RepositoryException.Code.TARGET_EXISTS, "target " + targetPath
-                        + " is already published" + (sha.equals(hashes.get("sha256")) ? " with these bytes"
-                                : " with other bytes (sha256 " + hashes.get("sha256") + ")"));
-            }
-            int slash = targetPath.lastIndexOf('/');
-            Path file = targets.resolve(targetPath.substring(0, slash + 1) + sha + "." + targetPath.substring(slash + 1));
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.copy(bundle, tmp, StandardCopyOption.REPLACE_EXISTING);
-            fsync(tmp);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("length", length);
             entry.put("hashes", Map.of("sha256", sha));
