@@ -43,9 +43,11 @@ class PackVerifyCommandsTest {
         return prefix;
     }
 
-    @Test
-    void pack_twiceDifferentMtimesModesOwners_byteIdenticalWithEd25519() throws Exception {
-        Path key = keygen("ed25519");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ed25519", "ecdsa-p256"})
+    void pack_twiceDifferentMtimesModesOwners_byteIdentical(String algorithm) throws Exception {
+        // ECDSA too: key-file signatures use RFC 6979 deterministic nonces.
+        Path key = keygen(algorithm);
         Path a = modelDir("a", Instant.parse("2019-05-01T10:00:00Z"), "rw-r--r--", 0);
         Path b = modelDir("b", Instant.parse("2026-11-25T23:59:59Z"), "rwxr-x---", 1234);
         String[] common = {"--name", "tiny", "--version", "3", "--device", "pixel-8=compatible",

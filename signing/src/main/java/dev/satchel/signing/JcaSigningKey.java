@@ -61,6 +61,9 @@ final class JcaSigningKey implements SigningKey {
 
     @Override
     public byte[] sign(byte[] data) throws SigningException {
+        if (provider == null && privateKey instanceof java.security.interfaces.ECPrivateKey) {
+            return deterministicEcdsa(data);
+        }
         String alg = publicKey.algorithm().jcaName();
         try {
             // ECDSA: the plain JCA names give ASN.1 DER, which OMS verifiers and openssl expect
@@ -72,6 +75,47 @@ final class JcaSigningKey implements SigningKey {
         } catch (GeneralSecurityException ex) {
             throw new SigningException(provider == null ? SigningException.Code.KEY_UNSUPPORTED : SigningException.Code.TOKEN_ERROR,
                     "cannot sign with " + description + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * ECDSA with the nonce derived from key and message (RFC 6979, HMAC-DRBG over the message
+     * hash), ASN.1 DER encoded like the JCA's. Same key, same bytes, same signature: bundles and
+     * signatures are reproducible, and no signature depends on the quality of a random source.
+     * Verifiers cannot tell the difference: it is ordinary ECDSA. Keys on a PKCS#11 token sign
+     * inside the token with its own nonces.
+     */
+    private byte[] deterministicEcdsa(byte[] data) throws SigningException {
+        org.bouncycastle.crypto.Digest digest;
+        org.bouncycastle.crypto.Digest kDigest;
+        switch (publicKey.algorithm()) {
+            case ECDSA_P256:
+                digest = new org.bouncycastle.crypto.digests.SHA256Digest();
+                kDigest = new org.bouncycastle.crypto.digests.SHA256Digest();
+                break;
+            case ECDSA_P384:
+                digest = new org.bouncycastle.crypto.digests.SHA384Digest();
+                kDigest = new org.bouncycastle.crypto.digests.SHA384Digest();
+                break;
+            case ECDSA_P521:
+                digest = new org.bouncycastle.crypto.digests.SHA512Digest();
+                kDigest = new org.bouncycastle.crypto.digests.SHA512Digest();
+                break;
+            default:
+                throw new SigningException(SigningException.Code.KEY_UNSUPPORTED,
+                        description + ": not an ECDSA key (" + publicKey.algorithm() + ")");
+        }
+        try {
+            org.bouncycastle.crypto.params.AsymmetricKeyParameter key =
+                    org.bouncycastle.crypto.util.PrivateKeyFactory.createKey(privateKey.getEncoded());
+            org.bouncycastle.crypto.signers.DSADigestSigner signer = new org.bouncycastle.crypto.signers.DSADigestSigner(
+                    new org.bouncycastle.crypto.signers.ECDSASigner(new org.bouncycastle.crypto.signers.HMacDSAKCalculator(kDigest)),
+                    digest, org.bouncycastle.crypto.signers.StandardDSAEncoding.INSTANCE);
+            signer.init(true, key);
+            signer.update(data, 0, data.length);
+            return signer.generateSignature();
+        } catch (java.io.IOException | RuntimeException ex) {
+            throw new SigningException(SigningException.Code.KEY_UNSUPPORTED, "cannot sign with " + description + ": " + ex.getMessage(), ex);
         }
     }
 
