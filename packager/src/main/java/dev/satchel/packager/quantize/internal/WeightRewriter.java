@@ -428,15 +428,27 @@ public final class WeightRewriter {
             Weights.NBits q = Weights.nbits(w, k, cols, bits, block, symmetric);
             List<Onnx.TensorProto> out = new ArrayList<>();
             out.add(Weights.tensor(name(wName + "_q" + bits), UINT8, q.data(), cols, q.blocks(), q.blob()));
-            out.add(Weights.floats(name(wName + "_scales"), q.scales(), (long) cols * q.blocks()));
+            // Scales stored as float16 and cast to float when the runtime loads the model (constant
+            // folding runs before MatMulNBits pre-packs its weights): half the bytes of the scales,
+            // whose relative error (2^-11) is far below the 4- or 8-bit rounding they describe.
+            ByteBuffer half = Weights.allocate(2L * q.scales().length);
+            for (int i = 0; i < q.scales().length; i++) {
+                half.putShort(2 * i, Weights.toHalf(q.scales()[i]));
+            }
+            out.add(Weights.tensor(name(wName + "_scales16"), FLOAT16, half, (long) cols * q.blocks()));
             if (q.zeroPoints() != null) {
                 out.add(Weights.tensor(name(wName + "_zp"), UINT8, q.zeroPoints(), q.zeroPoints().capacity()));
             }
             return out;
         });
-        ins.addAll(t);
+        String scales = name(t.get(1) + "_float");
+        s.nodes.add(node("Cast", name(scales + "_node"), "", List.of(t.get(1)), List.of(scales)).toBuilder()
+                .addAttribute(intA("to", FLOAT)).build());
+        ins.add(t.get(0));
+        ins.add(scales);
+        ins.addAll(t.subList(2, t.size()));
         int blocks = (k + block - 1) / block;
-        long stored = (long) cols * blocks * (block * bits / 8) + 4L * cols * blocks
+        long stored = (long) cols * blocks * (block * bits / 8) + 2L * cols * blocks
                 + (symmetric ? 0 : (long) cols * ((blocks * bits + 7) / 8));
         Onnx.NodeProto.Builder nb = node("MatMulNBits", name(key + "_q" + bits), MS, ins, List.of(y)).toBuilder()
                 .addAttribute(intA("K", k)).addAttribute(intA("N", cols)).addAttribute(intA("bits", bits))
