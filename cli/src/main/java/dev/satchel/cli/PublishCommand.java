@@ -29,13 +29,14 @@ import picocli.CommandLine.Spec;
 /** {@code satchel publish}: adds a verified bundle to a TUF repository. */
 @Command(name = "publish",
         description = {
-            "Add a bundle to a TUF update repository (satchel repo init) as target NAME/NAME-VERSION.bundle,",
-            "with the manifest's name, version and device claims in the target's custom data, and publish",
-            "new targets, snapshot and timestamp metadata. The bundle is first verified like 'satchel verify'.",
-            "--keys: private keys meeting the targets, snapshot and timestamp thresholds."
+            "Add a bundle to a TUF update repository (satchel repo init) as target NAME/NAME-VERSION.bundle, with the "
+                    + "manifest's name, version and device claims in the target's custom data, and publish new targets, "
+                    + "snapshot and timestamp metadata. The bundle is first verified like 'satchel verify'.",
+            "--keys: private keys meeting the targets, snapshot and timestamp thresholds. See docs/update-repository.md."
         },
         footerHeading = "%nExamples:%n",
-        footer = {"  satchel publish tiny-3.bundle --repo site --public-key release.pub --keys targets.key,online.key"})
+        footer = {"  satchel publish tiny-3.bundle --repo site --public-key release.pub \\",
+            "      --keys targets.key,online.key"})
 final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle file.")
     Path bundle;

@@ -17,15 +17,16 @@ import picocli.CommandLine.Spec;
 /** {@code satchel repo}: life cycle of a TUF update repository (docs/update-repository.md). */
 @Command(name = "repo",
         description = {
-            "Manage a static TUF update repository of bundles: create it, rotate role keys, re-sign the",
-            "timestamp. Add bundles with 'satchel publish'. Layout and metadata: docs/update-repository.md."
+            "Manage a static TUF update repository of bundles: create it, rotate role keys, re-sign the timestamp. "
+                    + "Add bundles with 'satchel publish'. Layout and metadata: docs/update-repository.md."
         },
         subcommands = {RepoInitCommand.class, RepoRotateKeyCommand.class, RepoRefreshTimestampCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel repo init --repo site --root-key root.key --targets-key targets.key \\",
             "      --snapshot-key online.key --timestamp-key online.key",
-            "  satchel repo rotate-key --repo site --role timestamp --new-key ts-2027.key --keys root.key,online.key",
+            "  satchel repo rotate-key --repo site --role timestamp --new-key ts-2027.key \\",
+            "      --keys root.key",
             "  satchel repo refresh-timestamp --repo site --keys online.key",
         })
 final class RepoCommand implements Runnable {

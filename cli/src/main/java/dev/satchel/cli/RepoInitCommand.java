@@ -18,14 +18,15 @@ import picocli.CommandLine.Spec;
 /** {@code satchel repo init}: version 1 of root, targets, snapshot and timestamp. */
 @Command(name = "init",
         description = {
-            "Create a TUF repository: metadata/1.root.json naming the keys of the four roles, empty targets,",
-            "snapshot and timestamp, consistent snapshots on. Ship 1.root.json with devices as the trusted root.",
-            "Keys: ed25519 or ecdsa-p256 private key PEM files (satchel keygen); the same key may serve several roles."
+            "Create a TUF repository: metadata/1.root.json naming the keys of the four roles, empty targets, snapshot "
+                    + "and timestamp, consistent snapshots on. Ship 1.root.json with devices as the trusted root.",
+            "Keys: ed25519 or ecdsa-p256 private key PEM files (satchel keygen); one key may serve several roles."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel repo init --repo site --root-key root-a.key --root-key root-b.key --root-threshold 2 \\",
-            "      --targets-key targets.key --snapshot-key online.key --timestamp-key online.key --expires timestamp=2",
+            "      --targets-key targets.key --snapshot-key online.key --timestamp-key online.key \\",
+            "      --expires timestamp=2",
         })
 final class RepoInitCommand implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "DIR", required = true, description = "Repository directory (created).")

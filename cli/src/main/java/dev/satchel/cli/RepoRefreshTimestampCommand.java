@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 /** {@code satchel repo refresh-timestamp}: a new timestamp version with a fresh expiry. */
 @Command(name = "refresh-timestamp",
         description = {
-            "Re-sign timestamp.json with a new version and expiry, pinning the same snapshot. Run it more often",
-            "than the timestamp expiry (default 1 day), e.g. from cron, so devices can tell a fresh repository",
-            "from a frozen one."
+            "Re-sign timestamp.json with a new version and expiry, pinning the same snapshot. Run it more often than "
+                    + "the timestamp expiry (default 1 day), e.g. from cron, so devices can tell a fresh repository from "
+                    + "a frozen one."
         },
         footerHeading = "%nExamples:%n",
         footer = {"  satchel repo refresh-timestamp --repo site --keys online.key --expires timestamp=1"})

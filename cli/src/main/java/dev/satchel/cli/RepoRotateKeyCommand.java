@@ -19,16 +19,18 @@ import picocli.CommandLine.Spec;
 /** {@code satchel repo rotate-key}: a new root version with new keys for one role. */
 @Command(name = "rotate-key",
         description = {
-            "Replace the keys of one role (root, targets, snapshot or timestamp): writes root version N+1,",
-            "signed by a threshold of the old and of the new root keys, then re-signs the role's metadata",
-            "with the new keys. Devices follow the chain; after a timestamp or snapshot rotation they drop",
-            "what the old key signed (recovery from a compromised online key).",
-            "--new-key takes private keys (.key, which then also sign) or public keys (.pub)."
+            "Replace the keys of one role (root, targets, snapshot or timestamp): writes root version N+1, signed by "
+                    + "a threshold of the old and of the new root keys, then re-signs the role's metadata with the new "
+                    + "keys. Devices follow the chain; after a timestamp or snapshot rotation they drop what the old key "
+                    + "signed (recovery from a compromised online key).",
+            "--new-key takes private keys (which then also sign) or public keys."
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  satchel repo rotate-key --repo site --role timestamp --new-key ts-2027.key --keys root.key,online.key",
-            "  satchel repo rotate-key --repo site --role root --new-key root-2027.key --keys root.key",
+            "  satchel repo rotate-key --repo site --role timestamp --new-key ts-2027.key \\",
+            "      --keys root.key",
+            "  satchel repo rotate-key --repo site --role root --new-key root-2027.key \\",
+            "      --keys root.key",
         })
 final class RepoRotateKeyCommand implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "DIR", required = true, description = "Repository directory.")

@@ -104,4 +104,17 @@ class RepoCommandsTest {
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--role: expected root, targets, snapshot or timestamp, got 'mirrors'"), r.err());
     }
+
+    @Test
+    void help_publishAndRepoCommands_matchGoldensAndShowExamples() throws Exception {
+        String[][] commands = {{"publish"}, {"repo"}, {"repo", "init"}, {"repo", "rotate-key"}, {"repo", "refresh-timestamp"}};
+        for (String[] c : commands) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            CliRunner.Result r = CliRunner.run(args);
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains("Examples:"), String.join(" ", c));
+            Golden.assertMatches("help-" + String.join("-", c) + ".txt", r.out());
+        }
+    }
 }
