@@ -91,6 +91,7 @@ final class PublishCommand implements Callable<Integer> {
         satchel.put("name", m.name());
         satchel.put("version", m.version());
         satchel.put("displayVersion", m.displayVersion());
+        satchel.put("minOnnxRuntime", m.minOnnxRuntime());
         if (compatibility != null) {
             satchel.put("compatibility", compatibility);
         }

@@ -88,8 +88,11 @@ public final class DeviceFacts {
         return v;
     }
 
-    /** The ONNX Runtime version as {major, minor, patch}, or {@code null} when unknown. */
-    int[] onnxRuntime() {
+    /**
+     * The ONNX Runtime version as {major, minor, patch}, or {@code null} when unknown. Public for
+     * the update client, which applies the same rule before downloading a bundle.
+     */
+    public int[] onnxRuntime() {
         return onnxRuntime == null ? null : onnxRuntime.clone();
     }
 

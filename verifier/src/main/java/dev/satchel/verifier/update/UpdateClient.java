@@ -357,7 +357,8 @@ public final class UpdateClient {
                     continue;
                 }
                 long v = s.longValue("version", 1, Long.MAX_VALUE);
-                if (v > floor && v > bestVersion && excludes(s.optObject("compatibility"), device) == null) {
+                if (v > floor && v > bestVersion && runtimeFits(s.optString("minOnnxRuntime"))
+                        && excludes(s.optObject("compatibility"), device) == null) {
                     best = t;
                     bestVersion = v;
                 }
@@ -366,6 +367,30 @@ public final class UpdateClient {
             throw new UpdateException(Code.METADATA_INVALID, targets.name + ": " + ex.getMessage(), ex);
         }
         return best;
+    }
+
+    /**
+     * Whether the device's ONNX Runtime (if known) is at least {@code min} ({@code MAJOR.MINOR.PATCH},
+     * the manifest's {@code minOnnxRuntime}); the store applies the same rule to the signed manifest.
+     */
+    private boolean runtimeFits(String min) {
+        int[] have = device.onnxRuntime();
+        if (have == null || min == null) {
+            return true;
+        }
+        String[] need = min.split("\\.");
+        for (int i = 0; i < 3 && i < need.length; i++) {
+            int n;
+            try {
+                n = Integer.parseInt(need[i]);
+            } catch (NumberFormatException ex) {
+                return false;
+            }
+            if (have[i] != n) {
+                return have[i] > n;
+            }
+        }
+        return true;
     }
 
     /**

@@ -119,6 +119,19 @@ class UpdateClientTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void update_bundleNeedsNewerOnnxRuntime_notDownloaded() throws Exception {
+        addVersion2();
+        ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) repo.targets.get("tiny/tiny-2.bundle"))
+                .get("custom")).get("satchel")).put("minOnnxRuntime", "1.20.0");
+        repo.publish();
+        assertNull(update(client().device(DeviceFacts.unknown().withOnnxRuntime("1.19.9")).build()).installed());
+        assertFalse(repo.requests.stream().anyMatch(r -> r.contains("tiny-2.bundle")), "nothing downloaded");
+        assertEquals(2, update(client().device(DeviceFacts.unknown().withOnnxRuntime("1.22.0")).build())
+                .installed().manifest().version());
+    }
+
+    @Test
     void update_sameTimestamp_isUpToDateWithoutError() throws Exception {
         UpdateResult r = update();
         assertNull(r.installed());
