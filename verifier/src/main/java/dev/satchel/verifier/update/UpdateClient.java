@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -271,6 +272,15 @@ public final class UpdateClient {
                 installed = store.install(part, device); // the store is on another filesystem
             }
         } catch (VerificationException ex) {
+            String code = ex.code().name();
+            if (!code.equals("DEVICE_EXCLUDED") && !code.equals("STORE_CORRUPT")) {
+                // Refused for what the bytes are (signature, format, model name, below the rollback
+                // floor): never download them again. Device facts can change, so that refusal is not kept.
+                Path refused = dir.resolve("refused");
+                String before = Files.exists(refused) ? new String(Files.readAllBytes(refused), StandardCharsets.UTF_8) : "";
+                writeAtomically(refused, (before + chosen.hashes.get("sha256") + " " + code + " " + chosen.path + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             throw new UpdateException(Code.INSTALL_REFUSED, "target " + chosen.path + ": " + ex.code() + ": "
                     + ex.getMessage(), ex);
         } finally {
@@ -334,16 +344,19 @@ public final class UpdateClient {
     }
 
     /** The newest target for this model above the store's rollback floor whose claims fit the device. */
-    private FileInfo choose(Metadata targets, StoreStatus status) throws UpdateException {
+    private FileInfo choose(Metadata targets, StoreStatus status) throws UpdateException, IOException {
         String name = modelName != null ? modelName : status.name();
         long floor = Math.max(status.highest(), status.current());
         FileInfo best = null;
         long bestVersion = 0;
         String onlyName = null;
+        Path refusedFile = dir.resolve("refused");
+        String refused = Files.exists(refusedFile) ? new String(Files.readAllBytes(refusedFile), StandardCharsets.UTF_8) : "";
         try {
             for (FileInfo t : targets.files.values()) {
                 JsonObject s = t.custom == null ? null : t.custom.optObject("satchel");
-                if (s == null || !TARGET_PATH.matcher(t.path).matches()) {
+                String sha = t.hashes.get("sha256");
+                if (s == null || !TARGET_PATH.matcher(t.path).matches() || (sha != null && refused.contains(sha + " "))) {
                     continue;
                 }
                 String n = s.string("name");

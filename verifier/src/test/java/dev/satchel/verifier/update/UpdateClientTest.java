@@ -366,6 +366,9 @@ class UpdateClientTest {
         repo.publish();
         UpdateException ex = refused(Code.INSTALL_REFUSED, "SIGNATURE_INVALID");
         assertEquals("SIGNATURE_INVALID", ((dev.satchel.verifier.bundle.VerificationException) ex.getCause()).code().name());
+        // The refused bytes are remembered: the next cycle does not download them again.
+        assertNull(update().installed());
+        assertEquals(1, repo.requests.stream().filter(r -> r.contains("tiny-2.bundle")).count(), repo.requests.toString());
     }
 
     @Test
