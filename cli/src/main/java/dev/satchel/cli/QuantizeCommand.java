@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
             "  satchel quantize example:minilm -o minilm-int8.onnx --mode int8 --min-cosine 0.99 \\",
             "      --dim batch_size=1 --dim sequence_length=128 --report minilm-int8.json",
             "  satchel quantize model.onnx -o model-int4.onnx --mode int4 --block-size 32 --no-eval",
+            "  satchel quantize model.onnx -o model-qdq.onnx --mode int8-static --calibration samples/ --calibration-method PERCENTILE",
         })
 final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Float32 model (.onnx), or example:minilm.")
@@ -60,7 +61,7 @@ final class QuantizeCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "int8",
-            description = "int8, int4 or fp16 (default: ${DEFAULT-VALUE}). int8-static is not available yet.")
+            description = "int8, int4, fp16 or int8-static (QDQ, calibrated) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--exclude-op", paramLabel = "OP", split = ",", description = "Operator types to leave in float (repeatable).")
@@ -112,6 +113,16 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "embedding table, 1 for inputs named *mask*, else 0.")
     List<String> inputRanges = new ArrayList<>();
 
+    @Option(names = "--calibration", paramLabel = "DIR",
+            description = "int8-static: a folder with one sub-folder per sample holding <input>.npy or <input>.pb files "
+                    + "(default: generated inputs, with a warning).")
+    Path calibration;
+
+    @Option(names = "--calibration-method", paramLabel = "METHOD", defaultValue = "MINMAX",
+            description = "int8-static activation ranges: MINMAX or PERCENTILE (0.01%/99.99%, averaged over samples) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    dev.satchel.packager.quantize.CalibrationMethod calibrationMethod;
+
     @Option(names = "--report", paramLabel = "JSON", description = "Write the quantization report (JSON) here.")
     Path report;
 
@@ -128,6 +139,9 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (perTensor && perChannel) {
             throw new CliException(ExitCode.USAGE, "--per-tensor and --per-channel cannot both be given");
+        }
+        if (calibration != null && !"int8-static".equals(mode)) {
+            throw new CliException(ExitCode.USAGE, "--calibration applies to --mode int8-static only");
         }
         if (noEval && minCosine != null) {
             throw new CliException(ExitCode.USAGE, "--min-cosine needs evaluation; drop --no-eval");
@@ -158,7 +172,8 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantizeReport r;
         try {
             double gate = noEval || noGate ? Double.NaN : minCosine != null ? minCosine : defaultGate(m);
-            r = QuantizeSession.run(new QuantizeSession.Request(source, output, opts, eval, !noEval, gate), progress);
+            r = QuantizeSession.run(new QuantizeSession.Request(source, output, opts, eval, !noEval, gate, calibration,
+                    calibrationMethod), progress);
         } catch (QuantizeSession.GateFailedException e) {
             progress.clear();
             writeReport(e.report());

@@ -42,8 +42,15 @@ public final class QuantizeSession {
      * @param evaluate whether to run the models in ONNX Runtime at all
      * @param minCosine the gate (lowest acceptable mean cosine of any output), NaN for none
      */
-    public record Request(Path source, Path output, QuantizeOptions options, EvalSpec eval, boolean evaluate, double minCosine) {
+    public record Request(Path source, Path output, QuantizeOptions options, EvalSpec eval, boolean evaluate, double minCosine,
+            Path calibration, CalibrationMethod calibrationMethod) {
+        /** A request without calibration data (int8-static then calibrates on generated inputs, with a warning). */
+        public Request(Path source, Path output, QuantizeOptions options, EvalSpec eval, boolean evaluate, double minCosine) {
+            this(source, output, options, eval, evaluate, minCosine, null, CalibrationMethod.MINMAX);
+        }
+
         public Request {
+            calibrationMethod = calibrationMethod == null ? CalibrationMethod.MINMAX : calibrationMethod;
             if (!Double.isNaN(minCosine) && (minCosine < -1 || minCosine > 1)) {
                 throw new IllegalArgumentException("min cosine must be in [-1, 1], got " + minCosine);
             }
@@ -64,8 +71,14 @@ public final class QuantizeSession {
         long sourceBytes = modelBytes(model);
         WriteOptions write = hasExternal(model.proto()) ? WriteOptions.externalAbove(WriteOptions.DEFAULT_THRESHOLD)
                 : WriteOptions.allInline();
+        List<String> warnings = new ArrayList<>();
+        Requantizer rq = o -> Quantizer.quantize(model, o);
+        if (req.options().mode() == QuantizeMode.INT8_STATIC) {
+            Map<String, float[]> ranges = calibrate(model, req, warnings, listener);
+            rq = o -> Quantizer.quantizeStatic(model, o, ranges);
+        }
         listener.progress("quantizing", 0, 1);
-        Quantizer.Result base = Quantizer.quantize(model, req.options());
+        Quantizer.Result base = rq.apply(req.options());
         listener.progress("quantizing", 1, 1);
         if (base.decisions().stream().noneMatch(d -> d.precision() != Precision.FLOAT)) {
             String why = base.decisions().isEmpty() ? "it has no weights this mode converts"
@@ -75,7 +88,6 @@ public final class QuantizeSession {
                     + " with mode " + req.options().mode() + ": " + why
                     + (req.options().mode() == QuantizeMode.FP16 ? " (fp16 converts the main graph only; control-flow subgraphs stay float32)" : ""));
         }
-        List<String> warnings = new ArrayList<>();
         if (!req.evaluate()) {
             ModelWriter.Result w = ModelWriter.write(base.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(), base.decisions(),
@@ -91,11 +103,11 @@ public final class QuantizeSession {
                 }
             }
             listener.progress("measuring", 0, 1);
-            Attempt best = attempt(model, req.options(), base, eval, tmp, write);
+            Attempt best = attempt(rq, req.options(), base, eval, tmp, write);
             listener.progress("measuring", 1, 1);
             Map<String, Precision> promoted = new TreeMap<>();
             if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
-                best = mixedPrecision(model, req, best, eval, tmp, write, promoted, listener);
+                best = mixedPrecision(rq, req, best, eval, tmp, write, promoted, listener);
             }
             List<LayerDecision> kept = new ArrayList<>();
             long keptBytes = 0;
@@ -144,9 +156,54 @@ public final class QuantizeSession {
 
     private record Attempt(Quantizer.Result result, List<OutputQuality> quality, double score) {}
 
-    private static Attempt attempt(OnnxModel model, QuantizeOptions opts, Quantizer.Result r, OrtEvaluator eval, Path tmp,
+    /** Re-runs the rewrite with other options (the calibrated ranges stay fixed for int8-static). */
+    @FunctionalInterface
+    private interface Requantizer {
+        Quantizer.Result apply(QuantizeOptions o) throws IOException;
+    }
+
+    private static Map<String, float[]> calibrate(OnnxModel model, Request req, List<String> warnings, QuantizeListener listener)
+            throws IOException {
+        listener.progress("calibrating", 0, 1);
+        java.util.Set<String> acts = Quantizer.staticActivations(model, req.options());
+        Onnx.GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        java.util.Set<String> outs = new java.util.HashSet<>();
+        g.getOutputList().forEach(o -> outs.add(o.getName()));
+        for (String a : acts) {
+            if (outs.add(a)) {
+                g.addOutput(Onnx.ValueInfoProto.newBuilder().setName(a).setType(Onnx.TypeProto.newBuilder()
+                        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1))));
+            }
+        }
+        Path tmp = Files.createTempDirectory("satchel-calibrate");
+        List<ai.onnxruntime.OnnxTensor> owned = new ArrayList<>();
+        try (OrtEvaluator eval = new OrtEvaluator(req.source(), model.proto().getGraph(), req.eval())) {
+            Path calib = tmp.resolve("calibration.onnx");
+            ModelWriter.write(model.withProto(model.proto().toBuilder().setGraph(g).build()), calib, WriteOptions.allInline());
+            List<Map<String, ai.onnxruntime.OnnxTensor>> samples = null;
+            if (req.calibration() != null) {
+                samples = dev.satchel.packager.quantize.internal.CalibrationData.read(req.calibration());
+                samples.forEach(m -> owned.addAll(m.values()));
+            } else {
+                warnings.add("int8-static was calibrated on " + req.eval().samples()
+                        + " generated inputs; pass --calibration DIR with real samples for usable activation ranges");
+            }
+            Map<String, float[]> ranges = eval.calibrate(calib, acts, samples, req.calibrationMethod());
+            listener.progress("calibrating", 1, 1);
+            return ranges;
+        } finally {
+            owned.forEach(ai.onnxruntime.OnnxTensor::close);
+            try (Stream<Path> s = Files.walk(tmp)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static Attempt attempt(Requantizer rq, QuantizeOptions opts, Quantizer.Result r, OrtEvaluator eval, Path tmp,
             WriteOptions write) throws IOException {
-        Quantizer.Result res = r != null ? r : Quantizer.quantize(model, opts);
+        Quantizer.Result res = r != null ? r : rq.apply(opts);
         Path file = tmp.resolve("candidate.onnx");
         ModelWriter.write(res.model(), file, write);
         List<OutputQuality> q = eval.compare(file);
@@ -175,7 +232,7 @@ public final class QuantizeSession {
         }
     }
 
-    private static Attempt mixedPrecision(OnnxModel model, Request req, Attempt start, OrtEvaluator eval, Path tmp,
+    private static Attempt mixedPrecision(Requantizer rq, Request req, Attempt start, OrtEvaluator eval, Path tmp,
             WriteOptions write, Map<String, Precision> promoted, QuantizeListener listener) throws IOException {
         Attempt best = start;
         QuantizeMode mode = req.options().mode();
@@ -190,34 +247,31 @@ public final class QuantizeSession {
             if (candidates.isEmpty()) {
                 break;
             }
-            // Rank by measured gain per extra byte, so that a cheap layer that helps a little goes
-            // before an expensive one that helps a little more (matters for int4, where moving the
-            // embedding table to int8 costs megabytes).
             List<Map.Entry<LayerDecision, Double>> gains = new ArrayList<>();
-            Map<String, Double> rawGain = new TreeMap<>();
             long baseBytes = storedBytes(best.result);
             int i = 0;
             for (LayerDecision c : candidates) {
                 listener.progress("measuring layer sensitivity", i++, candidates.size());
                 Map<String, Precision> p = new TreeMap<>(promoted);
                 p.put(c.node(), next(mode, c));
-                Attempt a = attempt(model, req.options().withPrecisions(p), null, eval, tmp, write);
+                Attempt a = attempt(rq, req.options().withPrecisions(p), null, eval, tmp, write);
                 double gain = a.score - best.score;
                 long extra = Math.max(1024, storedBytes(a.result) - baseBytes);
-                rawGain.put(c.node(), gain);
-                gains.add(Map.entry(c, gain / extra));
+                // int4 is judged by size, so rank by gain per byte; int8 and fp16 keep the file size
+                // about equal whichever layers move up, so rank by gain and promote as few layers as
+                // possible (each int8 layer moved to per-block activations costs run time).
+                gains.add(Map.entry(c, mode == QuantizeMode.INT4 ? gain / extra : gain));
             }
             listener.progress("measuring layer sensitivity", candidates.size(), candidates.size());
             gains.sort(Comparator.<Map.Entry<LayerDecision, Double>>comparingDouble(Map.Entry::getValue).reversed()
                     .thenComparing(e -> e.getKey().node()));
             int step = 0;
             for (Map.Entry<LayerDecision, Double> g : gains) {
-                if (rawGain.get(g.getKey().node()) <= 0 && step > 0) {
-                    break;
-                }
+                // Layers without a measurable gain alone are still promoted, last: errors of many
+                // small layers add up, and the gate must pass or run out of layers to keep.
                 listener.progress("keeping layers in higher precision", ++step, gains.size());
                 promoted.put(g.getKey().node(), next(mode, g.getKey()));
-                best = attempt(model, req.options().withPrecisions(promoted), null, eval, tmp, write);
+                best = attempt(rq, req.options().withPrecisions(promoted), null, eval, tmp, write);
                 if (best.score >= req.minCosine()) {
                     return best;
                 }

@@ -4,10 +4,12 @@ import dev.satchel.model.ModelReader;
 import dev.satchel.model.OnnxModel;
 import dev.satchel.model.onnx.Onnx;
 import dev.satchel.packager.quantize.internal.Fp16Rewriter;
+import dev.satchel.packager.quantize.internal.StaticRewriter;
 import dev.satchel.packager.quantize.internal.WeightRewriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -72,11 +74,42 @@ public final class Quantizer {
             case INT8_STATIC:
             default:
                 throw new QuantizeException(QuantizeException.Code.UNSUPPORTED,
-                        "mode " + options.mode() + " is not implemented in this build; use int8, int4 or fp16");
+                        "int8-static needs calibrated activation ranges: use QuantizeSession, or quantizeStatic with ranges");
         }
         OnnxModel result = model.withProto(out);
         ModelReader.validate(result);
         return new Result(result, decisions);
+    }
+
+    /**
+     * {@link QuantizeMode#INT8_STATIC}: QDQ int8 with the given activation ranges ({min, max} per
+     * activation name, from calibration).
+     */
+    public static Result quantizeStatic(OnnxModel model, QuantizeOptions options, Map<String, float[]> ranges) throws IOException {
+        if (!options.force()) {
+            String why = alreadyQuantized(model.proto());
+            if (why != null) {
+                throw new QuantizeException(QuantizeException.Code.ALREADY_QUANTIZED,
+                        "the model is already quantized (" + why + "); quantizing again compounds the error. Use --force to go on anyway");
+            }
+        }
+        StaticRewriter r = new StaticRewriter(model, options, ranges);
+        OnnxModel qdq = model.withProto(r.run());
+        // Embedding tables get the same int8 rows as in dynamic int8 (activations of a Gather need
+        // no calibration).
+        Set<String> onlyGather = new TreeSet<>(options.excludeOps());
+        onlyGather.addAll(Set.of("MatMul", "Gemm", "Conv"));
+        WeightRewriter w = new WeightRewriter(qdq, options.withExcludeOps(onlyGather));
+        OnnxModel result = model.withProto(w.run());
+        ModelReader.validate(result);
+        List<LayerDecision> decisions = new ArrayList<>(r.decisions());
+        w.decisions().stream().filter(d -> d.op().equals("Gather")).forEach(decisions::add);
+        return new Result(result, decisions);
+    }
+
+    /** The activation values static quantization needs ranges for. */
+    public static Set<String> staticActivations(OnnxModel model, QuantizeOptions options) {
+        return new StaticRewriter(model, options, null).activations();
     }
 
     /** Why the model counts as quantized, or null. */

@@ -52,6 +52,57 @@ public final class OrtEvaluator implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code calibrationModel} (the float model with the activations as extra outputs) on
+     * {@code samples} (the evaluation inputs when null) and returns each activation's range.
+     */
+    public Map<String, float[]> calibrate(Path calibrationModel, java.util.Set<String> activations,
+            List<Map<String, OnnxTensor>> samples, dev.satchel.packager.quantize.CalibrationMethod method) throws QuantizeException {
+        Map<String, float[]> ranges = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (OrtSession s = open(calibrationModel)) {
+            for (Map<String, OnnxTensor> in : samples == null ? inputs : samples) {
+                try (OrtSession.Result r = s.run(in, activations)) {
+                    for (Map.Entry<String, OnnxValue> e : r) {
+                        float[] v = toFloats((OnnxTensor) e.getValue());
+                        float lo;
+                        float hi;
+                        if (method == dev.satchel.packager.quantize.CalibrationMethod.PERCENTILE && v.length > 100) {
+                            float[] sorted = v.clone();
+                            java.util.Arrays.sort(sorted);
+                            int cut = (int) Math.floor(sorted.length * 1e-4);
+                            lo = sorted[cut];
+                            hi = sorted[sorted.length - 1 - cut];
+                        } else {
+                            lo = Float.POSITIVE_INFINITY;
+                            hi = Float.NEGATIVE_INFINITY;
+                            for (float x : v) {
+                                lo = Math.min(lo, x);
+                                hi = Math.max(hi, x);
+                            }
+                        }
+                        float[] acc = ranges.get(e.getKey());
+                        if (acc == null) {
+                            ranges.put(e.getKey(), new float[] {lo, hi});
+                            counts.put(e.getKey(), 1);
+                        } else if (method == dev.satchel.packager.quantize.CalibrationMethod.PERCENTILE) {
+                            int n = counts.merge(e.getKey(), 1, Integer::sum);
+                            acc[0] += (lo - acc[0]) / n;
+                            acc[1] += (hi - acc[1]) / n;
+                        } else {
+                            acc[0] = Math.min(acc[0], lo);
+                            acc[1] = Math.max(acc[1], hi);
+                        }
+                    }
+                }
+            }
+            return ranges;
+        } catch (OrtException e) {
+            throw new QuantizeException(QuantizeException.Code.RUNTIME_FAILED,
+                    "ONNX Runtime could not run the calibration model: " + e.getMessage(), e);
+        }
+    }
+
     public List<String> warnings() {
         return warnings;
     }

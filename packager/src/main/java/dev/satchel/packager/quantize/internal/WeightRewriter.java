@@ -96,6 +96,12 @@ public final class WeightRewriter {
         final List<Onnx.NodeProto> nodes = new ArrayList<>();
         final List<Onnx.TensorProto> inits = new ArrayList<>();
         final Set<String> replaced = new HashSet<>();
+        final Map<String, Integer> uses = new HashMap<>();
+        final Map<String, Onnx.NodeProto> onlyConsumer = new HashMap<>();
+        final Set<String> graphOutputs = new HashSet<>();
+        /** Add nodes folded into the MatMul before them (by output name). */
+        final Set<String> foldedAdds = new HashSet<>();
+        final Map<Onnx.NodeProto, Integer> position = new java.util.IdentityHashMap<>();
 
         Scope(Map<String, Onnx.TensorProto> consts) {
             this.consts = consts;
@@ -142,6 +148,21 @@ public final class WeightRewriter {
             }
         }
         for (Onnx.NodeProto n : g.getNodeList()) {
+            Set<String> read = new HashSet<>();
+            collectReads(n, read);
+            for (String in : read) {
+                s.uses.merge(in, 1, Integer::sum);
+                s.onlyConsumer.put(in, n);
+            }
+        }
+        g.getOutputList().forEach(o -> s.graphOutputs.add(o.getName()));
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            s.position.put(g.getNode(i), i);
+        }
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Add") && n.getOutputCount() == 1 && s.foldedAdds.contains(n.getOutput(0))) {
+                continue;
+            }
             if (hasSubgraph(n)) {
                 Onnx.NodeProto.Builder nb = n.toBuilder();
                 for (int i = 0; i < nb.getAttributeCount(); i++) {
@@ -306,7 +327,24 @@ public final class WeightRewriter {
         }
         int k = (int) w.getDims(0);
         int cols = (int) w.getDims(1);
-        emitLinear(s, n, n.getInput(0), n.getOutput(0), n.getInput(1), w.getName(), floats(w), k, cols, p, elements(w) * 4);
+        String y = n.getOutput(0);
+        String bias = null;
+        Onnx.NodeProto add = s.onlyConsumer.get(y);
+        if (p == Precision.QUANTIZED && opts.mode() == QuantizeMode.INT8 && opts.int8Format() == Int8Format.PER_TENSOR
+                && s.uses.getOrDefault(y, 0) == 1 && !s.graphOutputs.contains(y) && add != null && add.getOpType().equals("Add")
+                && add.getDomain().isEmpty() && add.getInputCount() == 2 && add.getOutputCount() == 1
+                && s.position.getOrDefault(add, -1) > s.position.getOrDefault(n, Integer.MAX_VALUE)) {
+            String other = add.getInput(0).equals(y) ? add.getInput(1) : add.getInput(0);
+            Onnx.TensorProto b = floatConst(s, other);
+            if (b != null && b.getDimsCount() == 1 && b.getDims(0) == cols && !other.equals(y)) {
+                // DynamicQuantizeMatMul adds a 1-D bias itself (ORT contrib op input 4): one pass
+                // over the output fewer.
+                bias = other;
+                y = add.getOutput(0);
+                s.foldedAdds.add(y);
+            }
+        }
+        emitLinear(s, n, n.getInput(0), y, n.getInput(1), w.getName(), floats(w), k, cols, p, elements(w) * 4, bias);
         s.home(n.getInput(1)).replaced.add(n.getInput(1));
         return true;
     }
@@ -345,7 +383,7 @@ public final class WeightRewriter {
             kn = tf;
         }
         String y = hasC ? name(n.getOutput(0) + "_matmul") : n.getOutput(0);
-        emitLinear(s, n, n.getInput(0), y, n.getInput(1), w.getName() + (transB ? "_t" : "") + (alpha != 1f ? "_a" + alpha : ""), kn, k, cols, p, elements(w) * 4);
+        emitLinear(s, n, n.getInput(0), y, n.getInput(1), w.getName() + (transB ? "_t" : "") + (alpha != 1f ? "_a" + alpha : ""), kn, k, cols, p, elements(w) * 4, null);
         if (hasC) {
             s.nodes.add(node("Add", name(key(n) + "_bias"), "", List.of(y, n.getInput(2)), List.of(n.getOutput(0))));
         }
@@ -355,7 +393,7 @@ public final class WeightRewriter {
 
     /** Emits Y = A x W for a [K, N] weight in the format the mode and precision ask for. */
     private void emitLinear(Scope s, Onnx.NodeProto n, String a, String y, String wKey, String wName, FloatBuffer w, int k, int cols,
-            Precision p, long floatBytes) {
+            Precision p, long floatBytes, String bias) {
         String key = key(n);
         if (p == Precision.WEIGHT_ONLY) {
             String wf = weightOnly(s, wKey, wName, w, k, cols);
@@ -386,7 +424,8 @@ public final class WeightRewriter {
         });
         String qn = t.get(0);
         String sn = t.get(1);
-        s.nodes.add(node("DynamicQuantizeMatMul", name(key + "_quant"), MS, List.of(a, qn, sn), List.of(y)));
+        s.nodes.add(node("DynamicQuantizeMatMul", name(key + "_quant"), MS,
+                bias == null ? List.of(a, qn, sn) : List.of(a, qn, sn, "", bias), List.of(y)));
         usedContrib = true;
         decisions.add(new LayerDecision(key, n.getOpType(), p, "DynamicQuantizeMatMul", reasonFor(key, null), floatBytes,
                 (long) k * cols + 4L * (opts.perChannel() ? cols : 1)));
