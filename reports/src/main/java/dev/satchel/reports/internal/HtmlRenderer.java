@@ -1,0 +1,367 @@
+package dev.satchel.reports.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * report.html: one self-contained file. Charts are inline SVG drawn here (no script needed to see
+ * them); the only script filters the fallback table and records each chart's rendered size. The
+ * Content-Security-Policy allows nothing but this page's own style and script (by hash), so the
+ * page cannot load anything from the network even if a model name carried markup.
+ */
+public final class HtmlRenderer {
+    private static final int W = 720;
+    private static final int LABEL = 230;
+    private static final int ROW = 26;
+    private static final String GREEN = "#2f9e44";
+    private static final String AMBER = "#e8a317";
+    private static final String RED = "#d9480f";
+    private static final String GREY = "#868e96";
+    private static final String BLUE = "#1c7ed6";
+
+    static final String STYLE = """
+            :root{--fg:#1d2125;--muted:#5f6b76;--line:#dee2e6;--bg:#f8f9fa}
+            *{box-sizing:border-box}
+            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);margin:0;background:#fff}
+            header{padding:20px 32px;border-bottom:1px solid var(--line);background:var(--bg)}
+            main{padding:8px 32px 40px;max-width:1100px}
+            h1{font-size:20px;margin:0 0 6px}
+            h2{font-size:16px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+            .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;font-size:13px;color:#fff;vertical-align:2px;margin-right:8px}
+            .pass{background:#2f9e44}.warn{background:#e8a317}.fail{background:#d9480f}.info{background:#868e96}
+            .meta{color:var(--muted);font-size:13px}
+            .meta code{font-size:12px}
+            table{border-collapse:collapse;width:100%;font-size:13px}
+            th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+            th{background:var(--bg);font-weight:600}
+            td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:8px 32px}
+            figure{margin:8px 0}
+            figcaption{font-weight:600;margin-bottom:4px}
+            svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;fill:#1d2125}
+            svg .muted{fill:#5f6b76}
+            .filters{display:flex;gap:8px;margin:8px 0;flex-wrap:wrap;align-items:center}
+            input,select{font:inherit;padding:4px 6px;border:1px solid #ced4da;border-radius:4px}
+            .findings li{margin:4px 0}
+            .sev{display:inline-block;min-width:38px;text-align:center;border-radius:3px;color:#fff;font-size:11px;padding:0 4px;margin-right:4px}
+            .note{color:var(--muted);font-size:12px}
+            details summary{cursor:pointer}
+            """;
+
+    static final String SCRIPT = """
+            (function(){
+            var q=document.getElementById('fb-q'),dv=document.getElementById('fb-device'),ep=document.getElementById('fb-ep');
+            var rows=document.querySelectorAll('#fallbacks tbody tr'),count=document.getElementById('fb-count');
+            function apply(){var t=q.value.toLowerCase(),d=dv.value,e=ep.value,n=0;
+            for(var i=0;i<rows.length;i++){var r=rows[i];
+            var ok=(!d||r.getAttribute('data-device')===d)&&(!e||r.getAttribute('data-ep')===e)&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
+            r.hidden=!ok;if(ok)n++;}
+            count.textContent=n+' of '+rows.length+' rows';}
+            if(q){q.addEventListener('input',apply);dv.addEventListener('change',apply);ep.addEventListener('change',apply);apply();}
+            var charts=document.querySelectorAll('svg.chart');
+            for(var j=0;j<charts.length;j++){var b=charts[j].getBoundingClientRect();
+            charts[j].setAttribute('data-rendered-size',Math.round(b.width)+'x'+Math.round(b.height)+' marks='+charts[j].querySelectorAll('rect.mark').length);}
+            document.body.setAttribute('data-script','ran');
+            })();
+            """;
+
+    private HtmlRenderer() {}
+
+    public static String render(JsonNode r) {
+        StringBuilder b = new StringBuilder(64 * 1024);
+        JsonNode model = r.path("model");
+        boolean passed = r.path("passed").asBoolean();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '")
+                .append(sha256(STYLE)).append("'; script-src '").append(sha256(SCRIPT)).append("'\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Satchel report: ").append(esc(model.path("source").asText())).append("</title>\n")
+                .append("<style>").append(STYLE).append("</style>\n</head>\n<body>\n<header>\n<h1>")
+                .append("<span class=\"badge ").append(passed ? "pass\">ready to ship" : "fail\">not shipped")
+                .append("</span>").append(esc(model.path("source").asText())).append("</h1>\n<div class=\"meta\">");
+        JsonNode sizes = r.path("sizes");
+        b.append(Fmt.bytes(sizes.path("modelBytes").asLong())).append(" · ").append(model.path("nodes").asLong())
+                .append(" nodes · ").append(Fmt.count(model.path("parameters").asLong())).append(" parameters · IR ")
+                .append(model.path("irVersion").asLong());
+        model.path("opsets").fields().forEachRemaining(e -> b.append(" · ").append(esc(e.getKey())).append(' ')
+                .append(e.getValue().asLong()));
+        b.append(" · sha256 <code>").append(esc(model.path("sha256").asText())).append("</code>");
+        JsonNode bundle = r.path("bundle");
+        if (bundle.isObject()) {
+            b.append("<br>bundle <code>").append(esc(bundle.path("name").asText())).append("</code> ")
+                    .append(esc(bundle.path("version").asText())).append(" (").append(esc(bundle.path("file").asText()))
+                    .append(')');
+        }
+        b.append("<br>").append(esc(r.path("tool").asText())).append(" · ").append(esc(r.path("schema").asText()));
+        if (Fmt.has(r, "generatedAt")) {
+            b.append(" · ").append(esc(r.path("generatedAt").asText()));
+        }
+        b.append("</div>\n</header>\n<main>\n");
+
+        gates(b, r);
+        devicesTable(b, r);
+        b.append("<h2>Charts</h2>\n<p class=\"note\">Memory and latency are estimates from the model graph and the device profile (docs/checker.md).</p>\n<div class=\"grid\">\n");
+        memoryChart(b, r);
+        acceleratorChart(b, r);
+        qualityCharts(b, r);
+        sizeChart(b, r);
+        b.append("</div>\n");
+        findings(b, r);
+        fallbacks(b, r);
+        b.append("</main>\n<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void gates(StringBuilder b, JsonNode r) {
+        b.append("<h2>Gates</h2>\n<table id=\"gates\"><thead><tr><th>Gate</th><th>Result</th><th>Why</th></tr></thead><tbody>\n");
+        for (JsonNode g : r.path("gates")) {
+            boolean ok = g.path("passed").asBoolean();
+            boolean req = g.path("required").asBoolean();
+            b.append("<tr><td><code>").append(esc(g.path("id").asText())).append("</code></td><td>")
+                    .append(ok ? "<span class=\"sev pass\">pass</span>" : req ? "<span class=\"sev fail\">fail</span>"
+                            : "<span class=\"sev info\">fail</span> not required")
+                    .append("</td><td>");
+            int i = 0;
+            for (JsonNode reason : g.path("reasons")) {
+                b.append(i++ == 0 ? "" : "; ").append(esc(reason.asText()));
+            }
+            b.append("</td></tr>\n");
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    private static void devicesTable(StringBuilder b, JsonNode r) {
+        b.append("<h2>Devices</h2>\n<table id=\"devices\"><thead><tr><th>Device</th><th>Verdict</th>")
+                .append("<th class=\"num\">Peak memory (est.)</th><th class=\"num\">Budget</th>")
+                .append("<th>Best accelerator, share of MACs</th><th class=\"num\">Latency (est.)</th></tr></thead><tbody>\n");
+        for (JsonNode d : r.path("check").path("devices")) {
+            JsonNode mem = d.path("memory");
+            String v = d.path("verdict").asText();
+            b.append("<tr><td>").append(esc(d.path("id").asText())).append("<div class=\"note\">")
+                    .append(esc(d.path("name").asText())).append(", ORT ").append(esc(d.path("onnxruntime").asText()))
+                    .append("</div></td><td><span class=\"sev ").append(esc(v)).append("\">").append(esc(v))
+                    .append("</span></td><td class=\"num\">").append(Fmt.bytes(mem.path("totalBytes").asLong()))
+                    .append("</td><td class=\"num\">")
+                    .append(Fmt.has(mem, "budgetBytes") ? Fmt.bytes(mem.path("budgetBytes").asLong()) : "unknown")
+                    .append("</td><td>").append(esc(MarkdownRenderer.accelerator(d))).append("</td><td class=\"num\">")
+                    .append(Fmt.has(d, "latency") ? "~" + Fmt.num(d.path("latency").path("milliseconds").asDouble(), 1)
+                            + " ms" : "-")
+                    .append("</td></tr>\n");
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    private record Bar(String label, double value, String text, String colour) {}
+
+    /** Horizontal bars; {@code marks} are optional reference lines (value, label) per row. */
+    private static void barChart(StringBuilder b, String id, String caption, List<Bar> bars, double max,
+            List<Double> markers, String markerLabel) {
+        b.append("<figure><figcaption>").append(esc(caption)).append("</figcaption>\n");
+        if (bars.isEmpty()) {
+            b.append("<p class=\"note\">Nothing to show.</p></figure>\n");
+            return;
+        }
+        int plot = W - LABEL - 130;
+        int h = bars.size() * ROW + 24;
+        b.append("<svg class=\"chart\" data-chart=\"").append(id).append("\" role=\"img\" width=\"").append(W)
+                .append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(W).append(' ').append(h)
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>").append(esc(caption)).append("</title>\n");
+        b.append("<line x1=\"").append(LABEL).append("\" y1=\"0\" x2=\"").append(LABEL).append("\" y2=\"")
+                .append(bars.size() * ROW).append("\" stroke=\"#adb5bd\"/>\n");
+        for (int i = 0; i < bars.size(); i++) {
+            Bar bar = bars.get(i);
+            int y = i * ROW;
+            double len = max > 0 ? Math.max(0, Math.min(1, bar.value / max)) * plot : 0;
+            b.append("<text x=\"").append(LABEL - 8).append("\" y=\"").append(y + 17)
+                    .append("\" text-anchor=\"end\">").append(esc(clip(bar.label, 34))).append("</text>");
+            b.append("<rect class=\"mark\" x=\"").append(LABEL).append("\" y=\"").append(y + 5).append("\" width=\"")
+                    .append(Fmt.num(Math.max(len, 1), 1)).append("\" height=\"").append(ROW - 10)
+                    .append("\" rx=\"2\" fill=\"").append(bar.colour).append("\"><title>").append(esc(bar.label))
+                    .append(": ").append(esc(bar.text)).append("</title></rect>");
+            b.append("<text class=\"muted\" x=\"").append(Fmt.num(LABEL + len + 6, 1)).append("\" y=\"").append(y + 17)
+                    .append("\">").append(esc(bar.text)).append("</text>\n");
+            if (markers != null && markers.get(i) != null && max > 0) {
+                double mx = LABEL + Math.min(1, markers.get(i) / max) * plot;
+                b.append("<line x1=\"").append(Fmt.num(mx, 1)).append("\" y1=\"").append(y + 2).append("\" x2=\"")
+                        .append(Fmt.num(mx, 1)).append("\" y2=\"").append(y + ROW - 2)
+                        .append("\" stroke=\"#212529\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n");
+            }
+        }
+        if (markerLabel != null) {
+            b.append("<text class=\"muted\" x=\"").append(LABEL).append("\" y=\"").append(h - 6).append("\">")
+                    .append(esc(markerLabel)).append("</text>\n");
+        }
+        b.append("</svg></figure>\n");
+    }
+
+    private static void memoryChart(StringBuilder b, JsonNode r) {
+        List<Bar> bars = new ArrayList<>();
+        List<Double> budgets = new ArrayList<>();
+        double max = 0;
+        for (JsonNode d : r.path("check").path("devices")) {
+            JsonNode mem = d.path("memory");
+            long total = mem.path("totalBytes").asLong();
+            Double budget = Fmt.has(mem, "budgetBytes") ? mem.path("budgetBytes").asDouble() : null;
+            String colour = budget == null ? GREY : total > budget ? RED : total > 0.8 * budget ? AMBER : GREEN;
+            bars.add(new Bar(d.path("id").asText(), total, Fmt.bytes(total) + " of "
+                    + (budget == null ? "unknown budget" : Fmt.bytes(budget.longValue())), colour));
+            budgets.add(budget);
+            max = Math.max(max, Math.max(total, budget == null ? 0 : budget));
+        }
+        barChart(b, "memory", "Peak memory estimate against the model budget", bars, max * 1.02, budgets,
+                "dashed line: the device's model budget");
+    }
+
+    private static void acceleratorChart(StringBuilder b, JsonNode r) {
+        List<Bar> bars = new ArrayList<>();
+        for (JsonNode d : r.path("check").path("devices")) {
+            for (JsonNode a : d.path("accelerators")) {
+                boolean known = Fmt.has(a, "macShare");
+                double share = known ? a.path("macShare").asDouble() : 0;
+                String text = known ? Fmt.percent(share) + " of " + Fmt.count(a.path("macsTotal").asLong()) + " MACs"
+                        : a.path("nodesTaken").asLong() + "/" + a.path("nodesTotal").asLong() + " nodes";
+                bars.add(new Bar(d.path("id").asText() + " · " + a.path("executionProvider").asText(), share, text,
+                        !known ? GREY : share >= 0.9 ? GREEN : share >= 0.5 ? AMBER : RED));
+            }
+        }
+        barChart(b, "accelerator", "Accelerator share of MACs, per device and execution provider", bars, 1.0, null, null);
+    }
+
+    private static void qualityCharts(StringBuilder b, JsonNode r) {
+        JsonNode q = r.path("quantization");
+        if (!q.isObject()) {
+            b.append("<figure><figcaption>Quantization quality</figcaption><p class=\"note\">The model was not quantized in this build.</p></figure>\n");
+            return;
+        }
+        JsonNode gate = q.path("gate");
+        Double min = gate.isObject() && gate.path("min_cosine").isNumber() ? gate.path("min_cosine").asDouble() : null;
+        double lo = 1;
+        for (JsonNode o : q.path("quality")) {
+            if (o.path("mean_cosine").isNumber()) {
+                lo = Math.min(lo, o.path("mean_cosine").asDouble());
+            }
+        }
+        if (min != null) {
+            lo = Math.min(lo, min);
+        }
+        // The interesting range is near 1: the axis starts a little below the worst value or the gate.
+        double floor = Math.max(0, Math.floor((lo - 0.005) * 100) / 100);
+        List<Bar> bars = new ArrayList<>();
+        List<Double> marks = new ArrayList<>();
+        for (JsonNode o : q.path("quality")) {
+            boolean known = o.path("mean_cosine").isNumber();
+            double c = known ? o.path("mean_cosine").asDouble() : floor;
+            bars.add(new Bar(o.path("output").asText(), c - floor, known ? Fmt.num(c, 4) : "unknown",
+                    !known ? GREY : min != null && c < min ? RED : GREEN));
+            marks.add(min == null ? null : min - floor);
+        }
+        barChart(b, "quality", "Quality per output: mean cosine similarity to the float model (axis from "
+                + Fmt.num(floor, 2) + " to 1)", bars, 1 - floor, marks, min == null ? null
+                : "dashed line: the accuracy gate, mean cosine " + Fmt.num(min, 4));
+        List<Bar> kept = new ArrayList<>();
+        double maxKept = 0;
+        for (JsonNode k : gate.path("kept")) {
+            long fb = k.path("float_bytes").asLong();
+            kept.add(new Bar(k.path("node").asText(), fb, Fmt.bytes(fb) + " kept float (" + k.path("reason").asText()
+                    + ")", BLUE));
+            maxKept = Math.max(maxKept, fb);
+        }
+        if (gate.isObject()) {
+            barChart(b, "kept-layers", "Layers kept in float to meet the gate (bytes each costs)", kept, maxKept, null,
+                    null);
+        }
+    }
+
+    private static void sizeChart(StringBuilder b, JsonNode r) {
+        JsonNode s = r.path("sizes");
+        long before = s.path("sourceBytes").asLong();
+        long after = s.path("modelBytes").asLong();
+        List<Bar> bars = List.of(new Bar("source model", before, Fmt.bytes(before), GREY),
+                new Bar("shipped model", after, Fmt.bytes(after) + (before > 0 && after != before
+                        ? " (" + Fmt.percent((double) after / before) + " of source)" : ""), BLUE));
+        barChart(b, "size", "Model size before and after", bars, Math.max(before, after), null, null);
+    }
+
+    private static void findings(StringBuilder b, JsonNode r) {
+        b.append("<h2>Findings</h2>\n");
+        for (JsonNode d : r.path("check").path("devices")) {
+            if (d.path("findings").size() == 0) {
+                continue;
+            }
+            b.append("<details").append(d.path("verdict").asText().equals("pass") ? "" : " open").append("><summary><b>")
+                    .append(esc(d.path("id").asText())).append("</b> — ").append(d.path("findings").size())
+                    .append(" finding").append(d.path("findings").size() == 1 ? "" : "s")
+                    .append("</summary>\n<ul class=\"findings\">\n");
+            for (JsonNode f : d.path("findings")) {
+                String sev = f.path("severity").asText();
+                b.append("<li><span class=\"sev ").append(esc(sev)).append("\">").append(esc(sev)).append("</span><code>")
+                        .append(esc(f.path("code").asText())).append("</code> ").append(esc(f.path("message").asText()));
+                if (Fmt.has(f, "fix")) {
+                    b.append("<div class=\"note\">Fix: ").append(esc(f.path("fix").asText())).append("</div>");
+                }
+                b.append("</li>\n");
+            }
+            b.append("</ul></details>\n");
+        }
+    }
+
+    private static void fallbacks(StringBuilder b, JsonNode r) {
+        Set<String> devices = new LinkedHashSet<>();
+        Set<String> eps = new java.util.TreeSet<>();
+        StringBuilder rows = new StringBuilder();
+        for (JsonNode d : r.path("check").path("devices")) {
+            String id = d.path("id").asText();
+            for (JsonNode a : d.path("accelerators")) {
+                String ep = a.path("executionProvider").asText();
+                for (JsonNode f : a.path("fallbacks")) {
+                    devices.add(id);
+                    eps.add(ep);
+                    rows.append("<tr data-device=\"").append(esc(id)).append("\" data-ep=\"").append(esc(ep))
+                            .append("\"><td>").append(esc(id)).append("</td><td>").append(esc(ep)).append("</td><td><code>")
+                            .append(esc(f.path("node").asText())).append("</code></td><td>").append(esc(f.path("op").asText()))
+                            .append("</td><td>").append(esc(f.path("reason").asText())).append("</td><td>")
+                            .append(esc(f.path("detail").asText())).append("</td><td class=\"num\">")
+                            .append(Fmt.count(f.path("macs").asLong())).append("</td></tr>\n");
+                }
+            }
+        }
+        b.append("<h2>Nodes that fall back to the CPU</h2>\n");
+        if (rows.length() == 0) {
+            b.append("<p class=\"note\">Every accelerator takes every node.</p>\n");
+            return;
+        }
+        b.append("<div class=\"filters\"><input id=\"fb-q\" type=\"search\" placeholder=\"Filter by node, op, reason…\" aria-label=\"Filter\">")
+                .append("<select id=\"fb-device\" aria-label=\"Device\"><option value=\"\">all devices</option>");
+        devices.forEach(x -> b.append("<option>").append(esc(x)).append("</option>"));
+        b.append("</select><select id=\"fb-ep\" aria-label=\"Execution provider\"><option value=\"\">all execution providers</option>");
+        eps.forEach(x -> b.append("<option>").append(esc(x)).append("</option>"));
+        b.append("</select><span id=\"fb-count\" class=\"note\"></span></div>\n")
+                .append("<table id=\"fallbacks\"><thead><tr><th>Device</th><th>Execution provider</th><th>Node</th><th>Op</th>")
+                .append("<th>Reason</th><th>Detail</th><th class=\"num\">MACs</th></tr></thead><tbody>\n")
+                .append(rows).append("</tbody></table>\n");
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    private static String esc(String s) {
+        return Fmt.escapeXml(s);
+    }
+
+    static String sha256(String s) {
+        try {
+            return "sha256-" + Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

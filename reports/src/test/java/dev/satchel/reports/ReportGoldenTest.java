@@ -1,0 +1,129 @@
+package dev.satchel.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden report.json and report.md for the tiny MLP against a fixed device list. Regenerate with
+ * {@code -Dsatchel.golden.regenerate=true} and review the diff.
+ */
+class ReportGoldenTest {
+    private static final Path GOLDEN = Paths.get("src/test/resources/golden");
+
+    @TempDir
+    Path dir;
+
+    private static void golden(String name, String actual) throws Exception {
+        Path f = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("satchel.golden.regenerate")) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(f, actual, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(f, StandardCharsets.UTF_8), actual, name + " differs from its golden file");
+    }
+
+    @Test
+    void build_fixedModelAndDevices_matchesGoldenJson() throws Exception {
+        golden("report.json", ReportFixtures.report(dir).json());
+    }
+
+    @Test
+    void render_markdown_matchesGolden() throws Exception {
+        golden("report.md", ReportFixtures.report(dir).render(ReportFormat.MARKDOWN));
+    }
+
+    @Test
+    void build_notQuantized_matchesGoldenJson() throws Exception {
+        golden("report-unquantized.json", Report.build(ReportFixtures.inputs(dir, false)).json());
+    }
+
+    @Test
+    void build_twice_everyFormatByteIdentical() throws Exception {
+        Report a = ReportFixtures.report(Files.createDirectories(dir.resolve("a")));
+        Report c = ReportFixtures.report(Files.createDirectories(dir.resolve("b")));
+        for (ReportFormat f : ReportFormat.values()) {
+            assertEquals(a.render(f), c.render(f), f.fileName());
+        }
+    }
+
+    @Test
+    void parse_ofWrittenJson_reRendersEveryFormatIdentically() throws Exception {
+        Report a = ReportFixtures.report(dir);
+        Report back = Report.parse(a.json());
+        for (ReportFormat f : ReportFormat.values()) {
+            assertEquals(a.render(f), back.render(f), f.fileName());
+        }
+    }
+
+    @Test
+    void build_withTimestamp_onlyGeneratedAtDiffers() throws Exception {
+        ReportInputs in = ReportFixtures.inputs(dir, true);
+        ReportInputs stamped = new ReportInputs(in.modelSource(), in.modelSha256(), in.facts(), in.sourceBytes(),
+                in.check(), in.quantizationJson(), in.requirements(), in.bundle(), in.tool(),
+                Optional.of(Instant.parse("2026-11-25T12:00:00Z")));
+        String plain = Report.build(in).json();
+        String withTime = Report.build(stamped).json();
+        assertEquals(plain.replace("\"generatedAt\" : null", "\"generatedAt\" : \"2026-11-25T12:00:00Z\""), withTime);
+    }
+
+    @Test
+    void build_requirementsUnmet_reportFailsWithReasons() throws Exception {
+        Report r = ReportFixtures.report(dir);
+        // The S24's QNN HTP takes no MACs of an fp32 model; the requirement wants half of them.
+        assertFalse(r.passed());
+        assertTrue(r.json().contains("wanted at least 50%"), r.json());
+    }
+
+    @Test
+    void build_quantizationNotAReport_invalidInput() throws Exception {
+        ReportInputs in = ReportFixtures.inputs(dir, true);
+        ReportInputs bad = new ReportInputs(in.modelSource(), in.modelSha256(), in.facts(), in.sourceBytes(),
+                in.check(), Optional.of("{\"schema\": \"other/v1\"}"), in.requirements(), in.bundle(), in.tool(),
+                in.generatedAt());
+        ReportException e = assertThrows(ReportException.class, () -> Report.build(bad));
+        assertEquals(ReportException.Code.INVALID_INPUT, e.code());
+    }
+
+    @Test
+    void parse_wrongSchema_wrongSchemaCode() {
+        ReportException e = assertThrows(ReportException.class,
+                () -> Report.parse("{\"schema\": \"satchel.check/v1\"}"));
+        assertEquals(ReportException.Code.WRONG_SCHEMA, e.code());
+        assertTrue(e.getMessage().contains("satchel.check/v1"), e.getMessage());
+    }
+
+    @Test
+    void parse_missingField_namesPointer() throws Exception {
+        String json = ReportFixtures.report(dir).json().replace("\"tool\" :", "\"toolx\" :");
+        ReportException e = assertThrows(ReportException.class, () -> Report.parse(json));
+        assertEquals(ReportException.Code.INVALID_FIELD, e.code());
+        assertTrue(e.getMessage().contains("/tool"), e.getMessage());
+    }
+
+    @Test
+    void parse_notJson_notJsonCode() {
+        ReportException e = assertThrows(ReportException.class, () -> Report.parse("{ nope"));
+        assertEquals(ReportException.Code.NOT_JSON, e.code());
+    }
+
+    @Test
+    void writer_allFormats_writesFixedNames() throws Exception {
+        var files = ReportWriter.write(ReportFixtures.report(dir), dir.resolve("out"), EnumSet.allOf(ReportFormat.class));
+        assertEquals(5, files.size());
+        for (ReportFormat f : ReportFormat.values()) {
+            assertTrue(Files.isRegularFile(dir.resolve("out").resolve(f.fileName())));
+        }
+    }
+}
