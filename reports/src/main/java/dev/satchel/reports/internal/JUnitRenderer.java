@@ -117,7 +117,7 @@ public final class JUnitRenderer {
             body.append("  </testsuite>\n");
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"satchel\" tests=\"" + totalTests
-                + "\" failures=\"" + totalFailures + "\" errors=\"0\" skipped=\"" + totalSkipped + "\" time=\"0\">\n"
+                + "\" failures=\"" + totalFailures + "\" errors=\"0\" time=\"0\">\n"
                 + body + "</testsuites>\n";
     }
 
