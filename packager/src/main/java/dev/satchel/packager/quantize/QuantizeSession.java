@@ -86,7 +86,9 @@ public final class QuantizeSession {
                             .limit(3).collect(java.util.stream.Collectors.joining("; "));
             throw new QuantizeException(QuantizeException.Code.UNSUPPORTED, "nothing to quantize in " + req.source().getFileName()
                     + " with mode " + req.options().mode() + ": " + why
-                    + (req.options().mode() == QuantizeMode.FP16 ? " (fp16 converts the main graph only; control-flow subgraphs stay float32)" : ""));
+                    + (req.options().mode() == QuantizeMode.FP16 ? " (fp16 converts the main graph only; control-flow subgraphs stay float32)"
+                    : req.options().mode() == QuantizeMode.INT8_STATIC ? " (int8-static quantizes the main graph only; "
+                            + "control-flow subgraphs stay float32: use --mode int8)" : ""));
         }
         if (!req.evaluate()) {
             ModelWriter.Result w = ModelWriter.write(base.model(), req.output(), write);
@@ -166,6 +168,9 @@ public final class QuantizeSession {
             throws IOException {
         listener.progress("calibrating", 0, 1);
         java.util.Set<String> acts = Quantizer.staticActivations(model, req.options());
+        if (acts.isEmpty()) {
+            return Map.of();
+        }
         Onnx.GraphProto.Builder g = model.proto().getGraph().toBuilder();
         java.util.Set<String> outs = new java.util.HashSet<>();
         g.getOutputList().forEach(o -> outs.add(o.getName()));
