@@ -17,9 +17,8 @@ import java.util.Set;
  * page cannot load anything from the network even if a model name carried markup.
  */
 public final class HtmlRenderer {
-    private static final int W = 720;
-    private static final int LABEL = 230;
-    private static final int ROW = 26;
+    private static final int W = 520;
+    private static final int ROW = 36;
     private static final String GREEN = "#2f9e44";
     private static final String AMBER = "#e8a317";
     private static final String RED = "#d9480f";
@@ -41,8 +40,9 @@ public final class HtmlRenderer {
             table{border-collapse:collapse;width:100%;font-size:13px}
             th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
             th{background:var(--bg);font-weight:600}
-            td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:8px 32px}
+            td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            svg.chart{max-width:100%;height:auto}
+            .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(500px,1fr));gap:8px 32px}
             figure{margin:8px 0}
             figcaption{font-weight:600;margin-bottom:4px}
             svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;fill:#1d2125}
@@ -160,7 +160,10 @@ public final class HtmlRenderer {
 
     private record Bar(String label, double value, String text, String colour) {}
 
-    /** Horizontal bars; {@code marks} are optional reference lines (value, label) per row. */
+    /**
+     * Horizontal bars, each row a label line over its bar, so long device and node names need no
+     * clipping. {@code markers} are optional reference lines, one per row (null for none).
+     */
     private static void barChart(StringBuilder b, String id, String caption, List<Bar> bars, double max,
             List<Double> markers, String markerLabel) {
         b.append("<figure><figcaption>").append(esc(caption)).append("</figcaption>\n");
@@ -168,35 +171,35 @@ public final class HtmlRenderer {
             b.append("<p class=\"note\">Nothing to show.</p></figure>\n");
             return;
         }
-        int plot = W - LABEL - 130;
-        int h = bars.size() * ROW + 24;
+        int plot = W - 200;
+        int h = bars.size() * ROW + (markerLabel == null ? 4 : 22);
         b.append("<svg class=\"chart\" data-chart=\"").append(id).append("\" role=\"img\" width=\"").append(W)
                 .append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(W).append(' ').append(h)
                 .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>").append(esc(caption)).append("</title>\n");
-        b.append("<line x1=\"").append(LABEL).append("\" y1=\"0\" x2=\"").append(LABEL).append("\" y2=\"")
-                .append(bars.size() * ROW).append("\" stroke=\"#adb5bd\"/>\n");
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
             int y = i * ROW;
             double len = max > 0 ? Math.max(0, Math.min(1, bar.value / max)) * plot : 0;
-            b.append("<text x=\"").append(LABEL - 8).append("\" y=\"").append(y + 17)
-                    .append("\" text-anchor=\"end\">").append(esc(clip(bar.label, 34))).append("</text>");
-            b.append("<rect class=\"mark\" x=\"").append(LABEL).append("\" y=\"").append(y + 5).append("\" width=\"")
-                    .append(Fmt.num(Math.max(len, 1), 1)).append("\" height=\"").append(ROW - 10)
-                    .append("\" rx=\"2\" fill=\"").append(bar.colour).append("\"><title>").append(esc(bar.label))
-                    .append(": ").append(esc(bar.text)).append("</title></rect>");
-            b.append("<text class=\"muted\" x=\"").append(Fmt.num(LABEL + len + 6, 1)).append("\" y=\"").append(y + 17)
+            b.append("<text x=\"0\" y=\"").append(y + 12).append("\">").append(esc(clip(bar.label, 80)))
+                    .append("</text>");
+            b.append("<rect x=\"0\" y=\"").append(y + 16).append("\" width=\"").append(plot)
+                    .append("\" height=\"14\" rx=\"2\" fill=\"#f1f3f5\"/>");
+            b.append("<rect class=\"mark\" x=\"0\" y=\"").append(y + 16).append("\" width=\"")
+                    .append(Fmt.num(Math.max(len, 2), 1)).append("\" height=\"14\" rx=\"2\" fill=\"")
+                    .append(bar.colour).append("\"><title>").append(esc(bar.label)).append(": ").append(esc(bar.text))
+                    .append("</title></rect>");
+            b.append("<text class=\"muted\" x=\"").append(plot + 8).append("\" y=\"").append(y + 27)
                     .append("\">").append(esc(bar.text)).append("</text>\n");
             if (markers != null && markers.get(i) != null && max > 0) {
-                double mx = LABEL + Math.min(1, markers.get(i) / max) * plot;
-                b.append("<line x1=\"").append(Fmt.num(mx, 1)).append("\" y1=\"").append(y + 2).append("\" x2=\"")
-                        .append(Fmt.num(mx, 1)).append("\" y2=\"").append(y + ROW - 2)
+                double mx = Math.min(1, markers.get(i) / max) * plot;
+                b.append("<line x1=\"").append(Fmt.num(mx, 1)).append("\" y1=\"").append(y + 13).append("\" x2=\"")
+                        .append(Fmt.num(mx, 1)).append("\" y2=\"").append(y + 33)
                         .append("\" stroke=\"#212529\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n");
             }
         }
         if (markerLabel != null) {
-            b.append("<text class=\"muted\" x=\"").append(LABEL).append("\" y=\"").append(h - 6).append("\">")
-                    .append(esc(markerLabel)).append("</text>\n");
+            b.append("<text class=\"muted\" x=\"0\" y=\"").append(h - 6).append("\">").append(esc(markerLabel))
+                    .append("</text>\n");
         }
         b.append("</svg></figure>\n");
     }
@@ -204,19 +207,23 @@ public final class HtmlRenderer {
     private static void memoryChart(StringBuilder b, JsonNode r) {
         List<Bar> bars = new ArrayList<>();
         List<Double> budgets = new ArrayList<>();
-        double max = 0;
+        double max = 1;
         for (JsonNode d : r.path("check").path("devices")) {
             JsonNode mem = d.path("memory");
             long total = mem.path("totalBytes").asLong();
-            Double budget = Fmt.has(mem, "budgetBytes") ? mem.path("budgetBytes").asDouble() : null;
-            String colour = budget == null ? GREY : total > budget ? RED : total > 0.8 * budget ? AMBER : GREEN;
-            bars.add(new Bar(d.path("id").asText(), total, Fmt.bytes(total) + " of "
-                    + (budget == null ? "unknown budget" : Fmt.bytes(budget.longValue())), colour));
-            budgets.add(budget);
-            max = Math.max(max, Math.max(total, budget == null ? 0 : budget));
+            Double budget = Fmt.has(mem, "budgetBytes") && mem.path("budgetBytes").asLong() > 0
+                    ? mem.path("budgetBytes").asDouble() : null;
+            // Bars are shares of each device's own budget, so a 10 MiB model on a 2 GiB phone and
+            // on a 80 MiB one are comparable at a glance; the dashed line is 100% of the budget.
+            double ratio = budget == null ? 0 : total / budget;
+            String colour = budget == null ? GREY : ratio > 1 ? RED : ratio > 0.8 ? AMBER : GREEN;
+            bars.add(new Bar(d.path("id").asText(), ratio, Fmt.bytes(total) + (budget == null ? ", budget unknown"
+                    : " of " + Fmt.bytes(budget.longValue()) + " (" + Fmt.percent(ratio) + ")"), colour));
+            budgets.add(budget == null ? null : 1.0);
+            max = Math.max(max, ratio);
         }
-        barChart(b, "memory", "Peak memory estimate against the model budget", bars, max * 1.02, budgets,
-                "dashed line: the device's model budget");
+        barChart(b, "memory", "Peak memory estimate as a share of each device's model budget", bars, max * 1.05,
+                budgets, "dashed line: 100% of the device's model budget");
     }
 
     private static void acceleratorChart(StringBuilder b, JsonNode r) {
@@ -269,8 +276,7 @@ public final class HtmlRenderer {
         double maxKept = 0;
         for (JsonNode k : gate.path("kept")) {
             long fb = k.path("float_bytes").asLong();
-            kept.add(new Bar(k.path("node").asText(), fb, Fmt.bytes(fb) + " kept float (" + k.path("reason").asText()
-                    + ")", BLUE));
+            kept.add(new Bar(k.path("node").asText() + " — " + k.path("reason").asText(), fb, Fmt.bytes(fb), BLUE));
             maxKept = Math.max(maxKept, fb);
         }
         if (gate.isObject()) {
