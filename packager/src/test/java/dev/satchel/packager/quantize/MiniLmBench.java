@@ -175,7 +175,7 @@ public final class MiniLmBench {
     record Agreement(double mean, double min) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "mean %.4f (min %.4f)", mean, min);
+            return String.format(Locale.ROOT, "mean %.6f (min %.6f)", mean, min);
         }
     }
 

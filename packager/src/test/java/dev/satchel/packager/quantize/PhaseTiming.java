@@ -9,8 +9,15 @@ import java.nio.file.Path;
 /** Developer tool: wall time of each phase of an int8 quantization in a fresh JVM. Args: in out. */
 final class PhaseTiming {
     public static void main(String[] args) throws Exception {
+        long t00 = System.nanoTime();
+        dev.satchel.model.onnx.Onnx.ModelProto.getDefaultInstance();
+        long t01 = System.nanoTime();
+        System.out.printf("proto class init %d ms%n", (t01 - t00) / 1000000);
         long t0 = System.nanoTime();
         OnnxModel m = ModelReader.read(Path.of(args[0]));
+        long t0b = System.nanoTime();
+        ModelReader.read(Path.of(args[0]));
+        System.out.printf("second read %d ms%n", (System.nanoTime() - t0b) / 1000000);
         long t1 = System.nanoTime();
         Quantizer.Result r = Quantizer.quantize(m, QuantizeOptions.of(QuantizeMode.INT8));
         long t2 = System.nanoTime();
