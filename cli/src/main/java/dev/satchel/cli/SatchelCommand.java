@@ -43,6 +43,7 @@ public final class SatchelCommand implements Runnable {
         QuantizeCommand.class,
         PublishCommand.class,
         RepoCommand.class,
+        LabCommand.class,
     };
 
     @Mixin
