@@ -72,6 +72,10 @@ final class LabCommand implements Callable<Integer> {
             description = "Wall-clock limit of one device run (default: ${DEFAULT-VALUE}).")
     long deadline;
 
+    @Option(names = "--docker", paramLabel = "COMMAND", defaultValue = "docker",
+            description = "The docker client to run (default: ${DEFAULT-VALUE}).")
+    String docker;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the satchel.lab/v1 JSON here.")
     Path output;
 
@@ -89,7 +93,7 @@ final class LabCommand implements Callable<Integer> {
         if (runs < 1 || deadline < 10) {
             throw new CliException(ExitCode.USAGE, "--runs must be >= 1 and --deadline >= 10");
         }
-        ContainerEngine engine = new DockerCli();
+        ContainerEngine engine = new DockerCli(docker);
         StringBuilder why = new StringBuilder();
         if (!engine.available(why)) {
             throw new CliException(ExitCode.IO_ERROR, "Docker is not available (" + why
