@@ -43,6 +43,9 @@ public final class SatchelCommand implements Runnable {
         QuantizeCommand.class,
         PublishCommand.class,
         RepoCommand.class,
+        ReportCommand.class,
+        BuildCommand.class,
+        InitCommand.class,
         LabCommand.class,
     };
 

@@ -1,0 +1,220 @@
+package dev.satchel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.cli.build.BuildConfig;
+import dev.satchel.cli.build.BuildConfigParser;
+import dev.satchel.testing.TinyModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config;
+
+    @BeforeEach
+    void project() throws Exception {
+        Files.write(dir.resolve("mlp.onnx"), TinyModels.mlp().toByteArray());
+        config = dir.resolve("satchel.yaml");
+        Files.writeString(config, """
+                model: mlp.onnx
+                dims:
+                  batch: 1
+                devices:
+                  - id: apple-iphone-15-pro
+                  - browser-wasm-only
+                  - id: android-go-1gb
+                    must-pass: false
+                bundle:
+                  name: mlp
+                  version: 3
+                outputs: out
+                """);
+    }
+
+    private static Map<String, String> hashes(Path folder) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(folder)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                out.put(folder.relativize(p).toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void build_twice_secondSkipsEveryStepAndLeavesByteIdenticalOutputs() throws Exception {
+        CliRun first = CliRun.of("build", config.toString());
+        assertEquals(0, first.exit(), first.out() + first.err());
+        Path out = dir.resolve("out");
+        for (String f : new String[] {"report.json", "report.md", "report.html", "junit.xml", "report.sarif",
+                "check.json", "SHA256SUMS", "mlp-3.satchel"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(first.out().contains("THROWAWAY"), first.out());
+        Map<String, String> before = hashes(out);
+
+        CliRun second = CliRun.of("build", config.toString());
+        assertEquals(0, second.exit(), second.out() + second.err());
+        assertTrue(second.out().contains("check    unchanged, skipped"), second.out());
+        assertTrue(second.out().contains("pack     unchanged, skipped"), second.out());
+        assertEquals(before, hashes(out));
+    }
+
+    @Test
+    void build_fromScratchTwice_sameBytes() throws Exception {
+        assertEquals(0, CliRun.of("build", config.toString()).exit());
+        Map<String, String> a = hashes(dir.resolve("out"));
+        // Same inputs and key, no cache: every step runs again and writes the same bytes.
+        CliRun again = CliRun.of("build", config.toString(), "--no-cache");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertFalse(again.out().contains("skipped"), again.out());
+        assertEquals(a, hashes(dir.resolve("out")));
+    }
+
+    @Test
+    void build_bundle_carriesReportAsSignedEntry() throws Exception {
+        assertEquals(0, CliRun.of("build", config.toString()).exit());
+        Path out = dir.resolve("out");
+        byte[] report = Files.readAllBytes(out.resolve("report.json"));
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(report));
+        try (ZipFile z = new ZipFile(out.resolve("mlp-3.satchel").toFile())) {
+            assertArrayEquals(report, z.getInputStream(z.getEntry("report.json")).readAllBytes());
+            String manifest = new String(z.getInputStream(z.getEntry("satchel.json")).readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(manifest.contains(sha), manifest);
+        }
+        CliRun verify = CliRun.of("verify", out.resolve("mlp-3.satchel").toString(), "--public-key",
+                out.resolve(".satchel-cache/THROWAWAY-signing-key.pub").toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+    }
+
+    @Test
+    void build_devicesChanged_rerunsCheckAndPack() throws Exception {
+        assertEquals(0, CliRun.of("build", config.toString()).exit());
+        Files.writeString(config, Files.readString(config).replace("  - browser-wasm-only\n", ""));
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertFalse(r.out().contains("check    unchanged"), r.out());
+        assertFalse(r.out().contains("pack     unchanged"), r.out());
+        assertFalse(Files.readString(dir.resolve("out/report.json")).contains("browser-wasm-only"));
+    }
+
+    @Test
+    void build_acceleratorShareUnmet_exitsOneWritesReportsAndNoBundle() throws Exception {
+        assertEquals(0, CliRun.of("build", config.toString()).exit());
+        Files.writeString(config, Files.readString(config).replace("  - browser-wasm-only\n",
+                "  - id: samsung-galaxy-s24-snapdragon\n    accelerator-share: 0.5\n"));
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("NOT shipped"), r.out());
+        assertFalse(Files.exists(dir.resolve("out/mlp-3.satchel")), "a stale bundle was left next to a failing report");
+        String md = Files.readString(dir.resolve("out/report.md"));
+        assertTrue(md.contains("wanted at least 50%"), md);
+        assertTrue(Files.readString(dir.resolve("out/junit.xml")).contains("<failure type=\"device-requirement\""));
+    }
+
+    @Test
+    void build_invalidConfig_exitsThreeListingEveryProblemWithItsLine() throws Exception {
+        Files.writeString(config, """
+                model: missing.onnx
+                colour: blue
+                devices:
+                  - id: apple-iphone-15-pro
+                    accelerator-share: 90
+                bundle:
+                  name: Bad Name
+                  version: zero
+                """);
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("satchel.yaml:1: file-not-found: model 'missing.onnx'"), r.err());
+        assertTrue(r.err().contains("satchel.yaml:2: unknown-key: unknown key 'colour'"), r.err());
+        assertTrue(r.err().contains("satchel.yaml:5: bad-value: accelerator-share"), r.err());
+        assertTrue(r.err().contains("satchel.yaml:7: bad-value: bundle.name"), r.err());
+        assertTrue(r.err().contains("satchel.yaml:8: wrong-type: bundle.version"), r.err());
+        assertFalse(Files.exists(dir.resolve("dist")), "nothing may be written for an invalid config");
+    }
+
+    @Test
+    void build_unknownDevice_exitsThree() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("browser-wasm-only", "no-such-phone"));
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("no profile 'no-such-phone'"), r.err());
+    }
+
+    @Test
+    void build_missingKeyFile_listedAsConfigProblem() throws Exception {
+        Files.writeString(config, Files.readString(config) + "signing:\n  key: keys/none.key\n");
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("satchel.yaml:14: file-not-found: signing.key"), r.err());
+    }
+
+    @Test
+    void build_unreadableKey_exitsFour() throws Exception {
+        Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+        Files.writeString(config, Files.readString(config) + "signing:\n  key: bad.key\n");
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(4, r.exit(), r.out() + r.err());
+    }
+
+    @Test
+    void report_reRendersBuildOutputsByteForByte() throws Exception {
+        assertEquals(0, CliRun.of("build", config.toString()).exit());
+        Path again = dir.resolve("again");
+        CliRun r = CliRun.of("report", dir.resolve("out/report.json").toString(), "--out", again.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        for (String f : new String[] {"report.md", "report.html", "junit.xml", "report.sarif"}) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("out").resolve(f)), Files.readAllBytes(again.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void report_notAReport_exitsThree() throws Exception {
+        Files.writeString(dir.resolve("x.json"), "{\"schema\": \"satchel.check/v1\"}");
+        CliRun r = CliRun.of("report", dir.resolve("x.json").toString(), "--out", dir.resolve("o").toString());
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().contains("wrong-schema"), r.err());
+    }
+
+    @Test
+    void init_writesStarterThatParsesAndBuilds() throws Exception {
+        Path target = dir.resolve("sub/satchel.yaml");
+        Files.createDirectories(target.getParent());
+        CliRun r = CliRun.of("init", dir.resolve("mlp.onnx").toString(), "-o", target.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        BuildConfig c = BuildConfigParser.parse(target);
+        assertEquals(Map.of("batch", 1L), c.dims());
+        assertEquals("mlp", c.bundle().name());
+        assertEquals(BuildConfig.Signing.Kind.THROWAWAY, c.signing().kind());
+        assertTrue(Files.readString(target).contains("model: ../mlp.onnx"), Files.readString(target));
+        assertEquals(3, CliRun.of("init", dir.resolve("mlp.onnx").toString(), "-o", target.toString()).exit(),
+                "init must not overwrite without --force");
+    }
+
+    @Test
+    void example_minilmConfig_parses() throws Exception {
+        BuildConfig c = BuildConfigParser.parse(Paths.get("../examples/minilm/satchel.yaml"));
+        assertEquals("example:minilm", c.model());
+        assertEquals("int8", c.quantize().orElseThrow().mode());
+        assertEquals(BuildConfig.Signing.Kind.THROWAWAY, c.signing().kind());
+    }
+}
