@@ -40,10 +40,7 @@ if ! docker info >/dev/null 2>&1; then
   logfile="${LAB_DOCKERD_LOG:-/var/log/satchel-lab-dockerd.log}"
   if ! pgrep -x dockerd >/dev/null 2>&1; then
     log "starting dockerd (log: $logfile)"
-    if ! pgrep -x containerd >/dev/null 2>&1 && command -v containerd >/dev/null 2>&1; then
-      # dockerd starts its own containerd when none is running; nothing to do.
-      :
-    fi
+    # dockerd starts and manages its own containerd when none is running.
     $SUDO sh -c "nohup dockerd --bridge=none --iptables=false --ip-masq=false >>'$logfile' 2>&1 &"
   fi
   for _ in $(seq 1 60); do

@@ -277,7 +277,7 @@ public final class DeviceLab {
         }
         return new LabResult(d.id(), limit, cpus, threads, c.model().name(), Files.size(c.model().file()), dr.dims(),
                 dr.memory().totalBytes(), dr.modelBudgetBytes().orElse(0L), dr.verdict().name().toLowerCase(Locale.ROOT),
-                dr.latency().map(l -> l.milliseconds()), u.rc, updateOut, outcome, measured, enforcement);
+                dr.latency().map(l -> l.milliseconds()), u.rc, updateOut, u.peak, outcome, measured, enforcement);
     }
 
     private static LabResult.Measured measured(JsonObject smoke, long cgroupPeak) {
@@ -328,7 +328,7 @@ public final class DeviceLab {
                 + " oom=$(awk '$1==\"oom_kill\"{print $2}' $cg/memory/memory.oom_control); fi\n"
                 + "echo \"SATCHEL-LAB-EXIT rc=$rc peak=$peak oom_kill=${oom:--1}\"\n";
         ContainerEngine.Finished f = engine.run(new ContainerEngine.ContainerSpec(options.image(),
-                List.of("bash", "-c", script), binds, limit, Math.round(cpus * 1e9), null,
+                List.of("bash", "-c", script), binds, limit, Math.round(cpus * 1e9), containerUser(),
                 options.deadline().plusSeconds(30)));
         Step s = new Step();
         s.output = f.output();
@@ -351,6 +351,21 @@ public final class DeviceLab {
             }
         }
         return s;
+    }
+
+    /**
+     * The work directory owner's uid:gid, so device stores stay deletable by whoever runs the lab;
+     * null (the image's root) when that is root.
+     */
+    private String containerUser() throws LabException {
+        try {
+            Path w = options.workDir().toAbsolutePath();
+            int uid = (Integer) Files.getAttribute(w, "unix:uid");
+            int gid = (Integer) Files.getAttribute(w, "unix:gid");
+            return uid == 0 ? null : uid + ":" + gid;
+        } catch (IOException | UnsupportedOperationException ex) {
+            return null;
+        }
     }
 
     private static String suffix(Path p) {

@@ -65,6 +65,7 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
             Map<String, Object> upd = new LinkedHashMap<>();
             upd.put("exitCode", r.updateExitCode());
             upd.put("output", r.updateOutput());
+            upd.put("cgroupPeakBytes", r.updateCgroupPeakBytes());
             o.put("update", upd);
             o.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
             o.put("measured", r.measured().map(m -> {
@@ -98,8 +99,8 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("| device | limit | cpus | model | estimate | budget | predicted | outcome | cgroup peak "
-                + "| session RSS Δ | latency (median) | agrees |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| session RSS Δ | latency (median) | est. latency | agrees |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (LabResult r : results) {
             String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
             String peak = "-";
@@ -116,9 +117,10 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
                 outcome += "; forced: " + e.outcome().name().toLowerCase(Locale.ROOT) + " (exit " + e.exitCode() + ")";
                 peak = mib(e.cgroupPeakBytes()) + " (forced)";
             }
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.deviceId(), mib(r.memoryLimitBytes()), r.cpus(), r.model(), mib(r.estimateBytes()),
                     mib(r.budgetBytes()), r.predictedFit() ? "fits" : "does not fit", outcome, peak, rss, lat,
+                    r.estimatedLatencyMs().map(v -> String.format(Locale.ROOT, "%.1f ms", v)).orElse("-"),
                     r.agrees() ? "yes" : "NO"));
         }
         return b.toString();

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param estimatedLatencyMs the check's latency estimate for the real device, if any
  * @param updateExitCode exit code of {@code satchel-verify update} in the device container
  * @param updateOutput its output (one or two lines)
+ * @param updateCgroupPeakBytes the update container's cgroup peak memory (JVM plus the page cache
+ *     of the downloaded bundle), or -1 when unknown
  * @param outcome what happened on the device after the update
  * @param measured figures of the smoke run on the installed model ({@link Outcome#RAN})
  * @param enforcement when the update client refused the model: the same smoke run forced on the
@@ -28,7 +30,7 @@ import java.util.Optional;
  */
 public record LabResult(String deviceId, long memoryLimitBytes, double cpus, int threads, String model, long modelBytes,
         Map<String, Long> dims, long estimateBytes, long budgetBytes, String verdict, Optional<Double> estimatedLatencyMs,
-        int updateExitCode, String updateOutput, Outcome outcome, Optional<Measured> measured,
+        int updateExitCode, String updateOutput, long updateCgroupPeakBytes, Outcome outcome, Optional<Measured> measured,
         Optional<Run> enforcement) {
 
     /** What a device did with the model. */
