@@ -66,7 +66,8 @@ class LabReportTest {
         JsonObject first = o.array("results").object(0);
         assertEquals("ran", first.string("outcome"));
         assertEquals(66 * MIB, ((Number) first.object("measured").get("sessionRssIncreaseBytes")).longValue());
-        assertEquals("13.00", first.object("measured").get("medianRunMs").toString());
+        assertEquals("13", first.object("measured").get("medianRunMs").toString());
+        assertEquals("210.5", first.object("measured").get("sessionMs").toString());
         assertEquals("oom_killed", o.array("results").object(1).object("enforcement").string("outcome"));
         String text = r.toText();
         assertTrue(text.contains("| android-go-1gb | 120.0 MiB | 2 | tiny | 47.0 MiB | 80.0 MiB | fits | ran | 90.0 MiB "
