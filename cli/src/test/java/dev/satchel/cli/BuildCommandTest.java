@@ -217,4 +217,17 @@ class BuildCommandTest {
         assertEquals("int8", c.quantize().orElseThrow().mode());
         assertEquals(BuildConfig.Signing.Kind.THROWAWAY, c.signing().kind());
     }
+
+    @Test
+    void help_buildInitReport_matchGoldensAndFit80Columns() throws Exception {
+        for (String c : new String[] {"build", "init", "report"}) {
+            CliRun r = CliRun.of(c, "--help");
+            assertEquals(0, r.exit());
+            assertTrue(r.out().contains("Examples:"), c);
+            for (String line : r.out().split("\n")) {
+                assertTrue(line.length() <= 80, c + ": " + line);
+            }
+            Golden.assertMatches("help-" + c + ".txt", r.out());
+        }
+    }
 }
