@@ -24,9 +24,13 @@ class LabCommandTest {
     }
 
     @Test
-    void lab_help_showsExample() {
+    void lab_help_showsExampleMatchesGoldenAndFits80Columns() throws Exception {
         CliRunner.Result r = CliRunner.run("lab", "--help");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("satchel lab example:minilm-q"), r.out());
+        for (String line : r.out().split("\n")) {
+            assertTrue(line.length() <= 80, line);
+        }
+        Golden.assertMatches("help-lab.txt", r.out());
     }
 }

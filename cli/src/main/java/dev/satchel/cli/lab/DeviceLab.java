@@ -311,7 +311,9 @@ public final class DeviceLab {
             if (rc == 124) {
                 return LabResult.Outcome.STALLED_AT_LIMIT;
             }
-            if (rc == 137 && oomKills > 0) {
+            // timeout's own kill gives 124, so a SIGKILL (137) came from elsewhere: the OOM killer,
+            // which the cgroup counts; -1 means the kernel has no such counter (cgroup v1 before 4.13).
+            if (rc == 137 && oomKills != 0) {
                 return LabResult.Outcome.OOM_KILLED;
             }
             return LabResult.Outcome.FAILED;
