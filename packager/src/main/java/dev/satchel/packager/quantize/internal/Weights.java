@@ -77,7 +77,7 @@ public final class Weights {
         java.util.stream.IntStream.range(0, k).parallel().forEach(r -> {
             int base = r * n;
             for (int c = 0; c < n; c++) {
-                q[base + c] = (byte) clamp((int) Math.rint(v[base + c] * inv[c]), -127, 127);
+                q[base + c] = (byte) clamp(roundHalfAway(v[base + c] * inv[c]), -127, 127);
             }
         });
         ByteBuffer out = allocate((long) k * n);
@@ -223,7 +223,7 @@ public final class Weights {
                 float inv = 1f / sc;
                 scales[r * blocks + blk] = sc;
                 for (int i = 0; i < block; i++) {
-                    int code = clamp((int) Math.rint(row[base + i] * inv), -(mid - 1), mid - 1);
+                    int code = clamp(roundHalfAway(row[base + i] * inv), -(mid - 1), mid - 1);
                     if (bits == 8) {
                         out[base + i] = (byte) code;
                     } else {
@@ -286,6 +286,14 @@ public final class Weights {
             return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
         }
         return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    }
+
+    /**
+     * Round half away from zero. Plain arithmetic rather than Math.rint/Math.round: before the JIT
+     * has compiled these loops, Math.rint runs as StrictMath code and dominated a cold run.
+     */
+    static int roundHalfAway(float x) {
+        return (int) (x >= 0 ? x + 0.5f : x - 0.5f);
     }
 
     static int clamp(int v, int lo, int hi) {
