@@ -207,7 +207,7 @@ final class BuildCommand implements Callable<Integer> {
             List<DeviceRequirement> reqs = new ArrayList<>();
             for (BuildConfig.Device d : cfg.devices()) {
                 targets.add(catalogue.find(d.id()).orElseThrow(() -> new CliException(ExitCode.INPUT_INVALID,
-                        configFile + ": devices: no profile '" + d.id() + "' (built-in ids: satchel profiles list;"
+                        configFile + ": unknown-device: no profile '" + d.id() + "' (built-in ids: satchel profiles list;"
                                 + " or add profile: FILE)")));
                 reqs.add(new DeviceRequirement(d.id(), d.mustPass(), d.mayWarn(), d.acceleratorShare()));
             }

@@ -60,7 +60,7 @@ public final class MarkdownRenderer {
                     .append(q.path("layers_float").asLong()).append(" float");
             JsonNode gate = q.path("gate");
             if (gate.isObject()) {
-                b.append("; accuracy gate mean cosine ≥ ").append(gate.path("min_cosine").asText()).append(' ')
+                b.append("; accuracy gate mean cosine ≥ ").append(plain(gate.path("min_cosine"))).append(' ')
                         .append(gate.path("passed").asBoolean() ? "passed" : "**FAILED**");
                 int kept = gate.path("kept").size();
                 if (kept > 0) {
@@ -133,6 +133,10 @@ public final class MarkdownRenderer {
         b.append("<sub>").append(Fmt.md(r.path("tool").asText())).append(" · ").append(r.path("schema").asText())
                 .append(" · estimates are labelled (est.); method in docs/checker.md</sub>\n");
         return b.toString();
+    }
+
+    private static String plain(JsonNode n) {
+        return n.isNumber() ? n.decimalValue().stripTrailingZeros().toPlainString() : n.asText();
     }
 
     private static String plural(long n, String word) {
