@@ -374,7 +374,8 @@ public final class DeviceLab {
         return Files.isDirectory(p) ? "" : ".jar";
     }
 
-    static Path codeSource(Class<?> c) throws LabException {
+    /** The jar or classes directory {@code c} was loaded from (what gets mounted into containers). */
+    public static Path codeSource(Class<?> c) throws LabException {
         try {
             return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | NullPointerException ex) {

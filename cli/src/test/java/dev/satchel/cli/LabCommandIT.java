@@ -1,0 +1,43 @@
+package dev.satchel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.verifier.json.Json;
+import dev.satchel.verifier.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code satchel lab} end to end through the {@code docker} command (DeviceLabIT drives the same
+ * lab through Testcontainers): one small model on the smallest device, JSON out, exit 0. Needs
+ * lab/setup.sh to have run.
+ */
+class LabCommandIT {
+    @Test
+    void lab_int8MiniLmOnOneGigabytePhone_runsAndAgrees() throws Exception {
+        Path work = Paths.get("target", "lab-command-it").toAbsolutePath();
+        Files.createDirectories(work);
+        Path json = work.resolve("lab.json");
+        CliRunner.Result r = CliRunner.run("lab", "example:minilm-q", "--device", "android-go-1gb",
+                "--dim", "batch_size=1", "--dim", "sequence_length=128", "--runs", "2", "--work", work.toString(),
+                "--onnxruntime-jar", dev.satchel.cli.lab.DeviceLab.codeSource(ai.onnxruntime.OrtEnvironment.class).toString(),
+                "-o", json.toString());
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        assertTrue(r.out().contains("| android-go-1gb | 120.0 MiB | 2 | all-minilm-l6-v2-q | 47.4 MiB | 80.0 MiB | fits | ran |")
+                || r.out().contains("| android-go-1gb | 120.0 MiB | 1 | all-minilm-l6-v2-q | 47.4 MiB | 80.0 MiB | fits | ran |"),
+                r.out());
+        JsonObject o = Json.parseObject(Files.readAllBytes(json));
+        assertEquals("satchel.lab/v1", o.string("schema"));
+        assertTrue(o.bool("allAgree"));
+        JsonObject row = o.array("results").object(0);
+        assertEquals("ran", row.string("outcome"));
+        assertTrue(row.object("update").string("output").startsWith("installed all-minilm-l6-v2-q/"), row.toString());
+        long peak = ((Number) row.object("measured").get("cgroupPeakBytes")).longValue();
+        assertTrue(peak > 0 && peak <= 120L * 1024 * 1024, "cgroup peak " + peak);
+        assertTrue(new String(Files.readAllBytes(json), StandardCharsets.UTF_8).endsWith("}\n"));
+    }
+}
