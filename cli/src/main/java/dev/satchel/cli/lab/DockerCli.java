@@ -105,7 +105,9 @@ public final class DockerCli implements ContainerEngine {
 
     private static Result exec(List<String> cmd, long timeoutSeconds) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        // Output is read on this thread after exit would deadlock on a full pipe; read it first.
+        // Read the output before waiting: a child blocked on a full pipe never exits. The wait
+        // below therefore only bounds the time after the output closes; device runs bound
+        // themselves with timeout(1) inside the container.
         byte[] out = p.getInputStream().readAllBytes();
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
