@@ -383,12 +383,12 @@ final class BuildCommand implements Callable<Integer> {
                     return Pkcs11Keys.load(s.pkcs11Config().get(), s.alias().get(), pin);
                 }
                 default: {
-                    // Kept in the cache so later builds reuse it: Ed25519 signatures are
-                    // deterministic, so unchanged inputs keep giving a byte-identical bundle.
+                    // Kept in the cache so later builds reuse it: signatures with key files are
+                    // deterministic (RFC 6979 ECDSA), so unchanged inputs give a byte-identical bundle.
                     Path prefix = cache.resolve(THROWAWAY);
                     Path priv = cache.resolve(THROWAWAY + ".key");
                     if (!Files.isRegularFile(priv)) {
-                        KeyFiles.writeKeyPair(KeyFiles.generate(KeyAlgorithm.ED25519), prefix, null);
+                        KeyFiles.writeKeyPair(KeyFiles.generate(KeyAlgorithm.ECDSA_P256), prefix, null);
                     }
                     return KeyFiles.readPrivateKey(priv, null);
                 }

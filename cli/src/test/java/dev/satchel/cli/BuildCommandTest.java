@@ -169,6 +169,20 @@ class BuildCommandTest {
     }
 
     @Test
+    void build_releaseKeyFile_signsWithItAndNoThrowawayNotice() throws Exception {
+        Files.createDirectories(dir.resolve("keys"));
+        assertEquals(0, CliRun.of("keygen", "--out", dir.resolve("keys/release").toString()).exit());
+        Files.writeString(config, Files.readString(config) + "signing:\n  key: keys/release.key\n");
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertFalse(r.out().contains("THROWAWAY"), r.out());
+        assertFalse(Files.exists(dir.resolve("out/.satchel-cache/THROWAWAY-signing-key.key")));
+        CliRun verify = CliRun.of("verify", dir.resolve("out/mlp-3.satchel").toString(), "--public-key",
+                dir.resolve("keys/release.pub").toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+    }
+
+    @Test
     void build_unreadableKey_exitsFour() throws Exception {
         Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
         Files.writeString(config, Files.readString(config) + "signing:\n  key: bad.key\n");
