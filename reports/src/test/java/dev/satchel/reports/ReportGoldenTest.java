@@ -97,6 +97,18 @@ class ReportGoldenTest {
     }
 
     @Test
+    void render_markupInModelName_escapedInHtmlXmlAndMarkdown() throws Exception {
+        ReportInputs in = ReportFixtures.inputs(dir, true);
+        String evil = "<img src=http://127.0.0.1:9/x onerror=alert(1)>|`";
+        Report r = Report.build(new ReportInputs(evil, in.modelSha256(), in.facts(), in.sourceBytes(), in.check(),
+                in.quantizationJson(), in.requirements(), in.bundle(), in.tool(), in.generatedAt()));
+        assertFalse(r.render(ReportFormat.HTML).contains("<img"), "raw markup in report.html");
+        assertFalse(r.render(ReportFormat.MARKDOWN).contains("<img"), "raw markup in report.md");
+        assertFalse(r.render(ReportFormat.JUNIT).contains("<img"), "raw markup in junit.xml");
+        assertTrue(r.render(ReportFormat.SARIF).contains(evil.replace("\"", "\\\"")), "SARIF keeps the name as JSON text");
+    }
+
+    @Test
     void parse_wrongSchema_wrongSchemaCode() {
         ReportException e = assertThrows(ReportException.class,
                 () -> Report.parse("{\"schema\": \"satchel.check/v1\"}"));

@@ -120,6 +120,8 @@ public final class HtmlRenderer {
     }
 
     private static void gates(StringBuilder b, JsonNode r) {
+        java.util.Map<String, String> verdicts = new java.util.HashMap<>();
+        r.path("check").path("devices").forEach(d -> verdicts.put(d.path("id").asText(), d.path("verdict").asText()));
         b.append("<h2>Gates</h2>\n<table id=\"gates\"><thead><tr><th>Gate</th><th>Result</th><th>Why</th></tr></thead><tbody>\n");
         for (JsonNode g : r.path("gates")) {
             boolean ok = g.path("passed").asBoolean();
@@ -131,6 +133,18 @@ public final class HtmlRenderer {
             int i = 0;
             for (JsonNode reason : g.path("reasons")) {
                 b.append(i++ == 0 ? "" : "; ").append(esc(reason.asText()));
+            }
+            if (i == 0 && g.path("kind").asText().equals("device")) {
+                b.append("<span class=\"note\">verdict ").append(esc(verdicts.getOrDefault(g.path("device").asText(), "?")))
+                        .append(g.path("mayWarn").asBoolean(true) ? "" : ", warnings not allowed");
+                if (Fmt.has(g, "minAcceleratorShare")) {
+                    b.append(", accelerator share ").append(Fmt.has(g, "acceleratorShare")
+                            ? Fmt.percent(g.path("acceleratorShare").asDouble()) : "none").append(" (wanted ")
+                            .append(Fmt.percent(g.path("minAcceleratorShare").asDouble())).append(')');
+                }
+                b.append("</span>");
+            } else if (i == 0) {
+                b.append("<span class=\"note\">accuracy gate met</span>");
             }
             b.append("</td></tr>\n");
         }
