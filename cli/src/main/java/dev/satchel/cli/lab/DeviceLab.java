@@ -148,6 +148,7 @@ public final class DeviceLab {
         Files.createDirectories(keys);
 
         progress.accept("keys and repository in " + work);
+        Path runtime = stageRuntime(work.resolve("runtime"));
         for (String k : List.of("release", "root", "targets", "online")) {
             if (!Files.exists(keys.resolve(k + ".key"))) {
                 satchel("keygen", "--algorithm", "ed25519", "--out", keys.resolve(k).toString());
@@ -206,13 +207,13 @@ public final class DeviceLab {
                 0, 0, null, Duration.ofMinutes(1)))) {
             waitForServer(repoUrl + "metadata/1.root.json");
             for (Case c : cases) {
-                results.add(runCase(c, checks.get(c.model()), bundles.get(c.model()), site, keys, repoUrl));
+                results.add(runCase(c, checks.get(c.model()), bundles.get(c.model()), site, keys, runtime, repoUrl));
             }
         }
         return new LabReport(options.image(), options.hostCpus(), cgroupVersion(), results);
     }
 
-    private LabResult runCase(Case c, CheckReport check, Path bundle, Path site, Path keys, String repoUrl)
+    private LabResult runCase(Case c, CheckReport check, Path bundle, Path site, Path keys, Path runtime, String repoUrl)
             throws LabException, IOException {
         DeviceProfile d = c.device();
         DeviceReport dr = check.devices().stream().filter(r -> r.deviceId().equals(d.id())).findFirst().orElseThrow();
@@ -226,18 +227,15 @@ public final class DeviceLab {
         Files.createDirectories(store);
 
         List<ContainerEngine.Bind> binds = new ArrayList<>();
-        List<String> verifierCp = new ArrayList<>();
-        Path verifierJar = codeSource(SatchelVerify.class);
-        binds.add(new ContainerEngine.Bind(verifierJar, "/lab/cp/verifier" + suffix(verifierJar), true));
-        verifierCp.add("/lab/cp/verifier" + suffix(verifierJar));
-        Path cliJar = codeSource(Smoke.class);
-        binds.add(new ContainerEngine.Bind(cliJar, "/lab/cp/satchel-cli" + suffix(cliJar), true));
+        List<String> verifierCp = List.of("/lab/cp/verifier");
+        binds.add(new ContainerEngine.Bind(runtime.resolve("verifier"), "/lab/cp/verifier", true));
+        binds.add(new ContainerEngine.Bind(runtime.resolve("smoke"), "/lab/cp/smoke", true));
         binds.add(new ContainerEngine.Bind(options.onnxRuntimeJar(), "/lab/cp/onnxruntime.jar", true));
         binds.add(new ContainerEngine.Bind(site.resolve("metadata/1.root.json"), "/lab/root.json", true));
         binds.add(new ContainerEngine.Bind(keys.resolve("release.pub"), "/lab/release.pub", true));
         binds.add(new ContainerEngine.Bind(store, "/store", false));
         binds.add(new ContainerEngine.Bind(bundle, "/lab/forced.bundle", true));
-        String smokeCp = String.join(":", verifierCp) + ":/lab/cp/satchel-cli" + suffix(cliJar) + ":/lab/cp/onnxruntime.jar";
+        String smokeCp = "/lab/cp/verifier:/lab/cp/smoke:/lab/cp/onnxruntime.jar";
 
         progress.accept(String.format(Locale.ROOT, "%s: %s, limit %d MiB, %.0f cpu: update", d.id(), c.model().name(),
                 limit / MIB, cpus));
@@ -277,7 +275,7 @@ public final class DeviceLab {
         }
         return new LabResult(d.id(), limit, cpus, threads, c.model().name(), Files.size(c.model().file()), dr.dims(),
                 dr.memory().totalBytes(), dr.modelBudgetBytes().orElse(0L), dr.verdict().name().toLowerCase(Locale.ROOT),
-                dr.latency().map(l -> l.milliseconds()), u.rc, updateOut, u.peak, outcome, measured, enforcement);
+                dr.latency().map(l -> l.milliseconds()), u.rc, updateOut, u.peak, s.peak, outcome, measured, enforcement);
     }
 
     private static LabResult.Measured measured(JsonObject smoke, long cgroupPeak) {
@@ -370,8 +368,62 @@ public final class DeviceLab {
         }
     }
 
-    private static String suffix(Path p) {
-        return Files.isDirectory(p) ? "" : ".jar";
+    /**
+     * Copies what device containers run (the verifier's classes, and {@link Smoke}'s class, which
+     * needs nothing else from the satchel command) into {@code dir}, so a rebuild of the
+     * satchel command's own jars or class directories during a run cannot break it.
+     */
+    private static Path stageRuntime(Path dir) throws LabException, IOException {
+        deleteTree(dir);
+        Path verifier = codeSource(SatchelVerify.class);
+        if (Files.isDirectory(verifier)) {
+            copyTree(verifier, dir.resolve("verifier"));
+        } else {
+            extract(verifier, dir.resolve("verifier"), "");
+        }
+        String smokePackage = Smoke.class.getPackageName().replace('.', '/');
+        Path cli = codeSource(Smoke.class);
+        Path smokeDir = dir.resolve("smoke").resolve(smokePackage);
+        Files.createDirectories(smokeDir);
+        if (Files.isDirectory(cli)) {
+            try (var list = Files.list(cli.resolve(smokePackage))) {
+                for (Path f : list.filter(f -> f.getFileName().toString().matches("Smoke(\\$.*)?\\.class")).toList()) {
+                    Files.copy(f, smokeDir.resolve(f.getFileName()));
+                }
+            }
+        } else {
+            extract(cli, dir.resolve("smoke"), smokePackage + "/Smoke");
+        }
+        return dir;
+    }
+
+    /** Extracts the jar's entries whose names start with {@code prefix} (all for ""). */
+    private static void extract(Path jar, Path to, String prefix) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                if (e.isDirectory() || !e.getName().startsWith(prefix) || e.getName().contains("..")) {
+                    continue;
+                }
+                Path out = to.resolve(e.getName());
+                Files.createDirectories(out.getParent());
+                try (java.io.InputStream in = z.getInputStream(e)) {
+                    Files.copy(in, out);
+                }
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path f : walk.toList()) {
+                Path out = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.copy(f, out);
+                }
+            }
+        }
     }
 
     /** The jar or classes directory {@code c} was loaded from (what gets mounted into containers). */

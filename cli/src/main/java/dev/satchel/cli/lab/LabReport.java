@@ -68,6 +68,7 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
             upd.put("cgroupPeakBytes", r.updateCgroupPeakBytes());
             o.put("update", upd);
             o.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+            o.put("cgroupPeakBytes", r.smokeCgroupPeakBytes());
             o.put("measured", r.measured().map(m -> {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("cgroupPeakBytes", m.cgroupPeakBytes());
@@ -103,14 +104,15 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (LabResult r : results) {
             String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
-            String peak = "-";
+            String peak = r.smokeCgroupPeakBytes() > 0 && r.outcome() != LabResult.Outcome.REFUSED
+                    ? mib(r.smokeCgroupPeakBytes()) : "-";
             String rss = "-";
             String lat = "-";
             if (r.measured().isPresent()) {
                 LabResult.Measured m = r.measured().get();
                 peak = mib(m.cgroupPeakBytes());
                 rss = mib(m.sessionRssIncreaseBytes());
-                lat = String.format(Locale.ROOT, "%.1f ms", m.medianRunMs());
+                lat = ms(m.medianRunMs());
             }
             if (r.enforcement().isPresent()) {
                 LabResult.Run e = r.enforcement().get();
@@ -120,10 +122,14 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
             b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.deviceId(), mib(r.memoryLimitBytes()), r.cpus(), r.model(), mib(r.estimateBytes()),
                     mib(r.budgetBytes()), r.predictedFit() ? "fits" : "does not fit", outcome, peak, rss, lat,
-                    r.estimatedLatencyMs().map(v -> String.format(Locale.ROOT, "%.1f ms", v)).orElse("-"),
+                    r.estimatedLatencyMs().map(LabReport::ms).orElse("-"),
                     r.agrees() ? "yes" : "NO"));
         }
         return b.toString();
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, v < 1 ? "%.2f ms" : "%.1f ms", v);
     }
 
     private static String mib(long bytes) {

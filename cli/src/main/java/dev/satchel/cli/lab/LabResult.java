@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param updateOutput its output (one or two lines)
  * @param updateCgroupPeakBytes the update container's cgroup peak memory (JVM plus the page cache
  *     of the downloaded bundle), or -1 when unknown
+ * @param smokeCgroupPeakBytes the smoke container's cgroup peak whatever the outcome (for a
+ *     killed run: how far it got), or -1 when unknown
  * @param outcome what happened on the device after the update
  * @param measured figures of the smoke run on the installed model ({@link Outcome#RAN})
  * @param enforcement when the update client refused the model: the same smoke run forced on the
@@ -30,7 +32,7 @@ import java.util.Optional;
  */
 public record LabResult(String deviceId, long memoryLimitBytes, double cpus, int threads, String model, long modelBytes,
         Map<String, Long> dims, long estimateBytes, long budgetBytes, String verdict, Optional<Double> estimatedLatencyMs,
-        int updateExitCode, String updateOutput, long updateCgroupPeakBytes, Outcome outcome, Optional<Measured> measured,
+        int updateExitCode, String updateOutput, long updateCgroupPeakBytes, long smokeCgroupPeakBytes, Outcome outcome, Optional<Measured> measured,
         Optional<Run> enforcement) {
 
     /** What a device did with the model. */

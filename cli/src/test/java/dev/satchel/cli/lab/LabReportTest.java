@@ -21,7 +21,7 @@ class LabReportTest {
                 ? Optional.of(new LabResult.Measured(90 * MIB, 120 * MIB, 54 * MIB, 210.5, List.of(14.0, 12.5, 13.0)))
                 : Optional.empty();
         return new LabResult("android-go-1gb", 120 * MIB, 2, 2, "tiny", 1000, Map.of("batch", 1L), estimateMib * MIB,
-                budgetMib * MIB, estimateMib > budgetMib ? "fail" : "pass", Optional.of(3.25), 0, "up to date", 60 * MIB,
+                budgetMib * MIB, estimateMib > budgetMib ? "fail" : "pass", Optional.of(3.25), 0, "up to date", 60 * MIB, 90 * MIB,
                 outcome, m, forced);
     }
 
