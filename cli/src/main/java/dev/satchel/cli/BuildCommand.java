@@ -160,22 +160,38 @@ final class BuildCommand implements Callable<Integer> {
             String key = hash("quantize/1", tool, sourceHash, q.toString(), cfg.evaluation().toString(),
                     cfg.dims().toString(), q.calibration().isPresent() ? folderHash(q.calibration().get()) : "");
             steps.start("quantize");
-            if (key.equals(state.getProperty("quantize")) && Files.isRegularFile(qModel) && Files.isRegularFile(qReport)) {
+            boolean gateFailed;
+            if (key.equals(state.getProperty("quantize")) && Files.isRegularFile(qReport)
+                    && (Files.isRegularFile(qModel) || !gatePassed(Files.readString(qReport, StandardCharsets.UTF_8)))) {
+                gateFailed = !Files.isRegularFile(qModel);
                 steps.skipped("quantize");
             } else {
                 state.remove("quantize");
-                QuantizeReport r = quantize(cfg, q, source, qModel, qReport);
-                if (r == null) {
-                    save(state, stateFile);
-                    return ExitCode.CHECK_FAILED.code();
+                Files.deleteIfExists(qModel);
+                Path tmp = qModel.resolveSibling(qModel.getFileName() + ".tmp");
+                QuantizeOutcome r = quantizeStep.run(cfg, q, source, tmp);
+                writeAtomically(qReport, r.reportJson());
+                gateFailed = !r.gatePassed();
+                if (gateFailed) {
+                    Files.deleteIfExists(tmp);
+                    steps.failed("quantize", r.summary());
+                } else {
+                    Files.move(tmp, qModel, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    steps.done("quantize", r.summary());
                 }
                 state.setProperty("quantize", key);
                 save(state, stateFile);
-                steps.done("quantize", Sizes.bytes(r.sourceBytes()) + " -> " + Sizes.bytes(r.outputBytes()));
             }
-            model = qModel;
             quantJson = Optional.of(Files.readString(qReport, StandardCharsets.UTF_8));
             quantMethod = q.mode();
+            if (gateFailed) {
+                // The reports still get written, for the source model: which devices it fits and
+                // why the quantized one was refused. The gate step then fails the build.
+                out.println("satchel build: the quantization accuracy gate failed; devices are checked with the"
+                        + " unquantized model for the reports");
+            } else {
+                model = qModel;
+            }
         }
         String modelHash = model == source ? sourceHash : sha256(model);
 
@@ -293,7 +309,19 @@ final class BuildCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private QuantizeReport quantize(BuildConfig cfg, BuildConfig.Quantize q, Path source, Path qModel, Path qReport)
+    /** What the quantize step produced: its report, whether the gate passed, one line for the log. */
+    record QuantizeOutcome(String reportJson, boolean gatePassed, String summary) {}
+
+    /** The quantize step; tests replace it to drive the pipeline without ONNX Runtime. */
+    @FunctionalInterface
+    interface QuantizeStep {
+        /** Writes the quantized model to {@code out} when the gate passes. */
+        QuantizeOutcome run(BuildConfig cfg, BuildConfig.Quantize q, Path source, Path out) throws IOException;
+    }
+
+    QuantizeStep quantizeStep = this::quantizeWithOrt;
+
+    private QuantizeOutcome quantizeWithOrt(BuildConfig cfg, BuildConfig.Quantize q, Path source, Path out)
             throws IOException {
         QuantizeMode mode = QuantizeMode.of(q.mode());
         QuantizeOptions opts = QuantizeOptions.of(mode).withExcludeOps(new LinkedHashSet<>(q.excludeOps()))
@@ -305,23 +333,29 @@ final class BuildCommand implements Callable<Integer> {
         boolean evaluate = cfg.evaluation().enabled();
         double gate = !evaluate || !q.gate() ? Double.NaN
                 : q.minCosine().isPresent() ? q.minCosine().getAsDouble() : QuantizeCommand.defaultGate(mode);
-        Path tmp = qModel.resolveSibling(qModel.getFileName() + ".tmp");
         try {
-            QuantizeReport r = QuantizeSession.run(new QuantizeSession.Request(source, tmp, opts, eval, evaluate, gate,
+            QuantizeReport r = QuantizeSession.run(new QuantizeSession.Request(source, out, opts, eval, evaluate, gate,
                     q.calibration().orElse(null), dev.satchel.packager.quantize.CalibrationMethod.MINMAX),
                     (step, done, total) -> steps.progress("quantize", step, done, total));
-            Files.move(tmp, qModel, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            writeAtomically(qReport, r.toJson());
-            return r;
+            return new QuantizeOutcome(r.toJson(), true, Sizes.bytes(r.sourceBytes()) + " -> "
+                    + Sizes.bytes(r.outputBytes()));
         } catch (QuantizeSession.GateFailedException e) {
-            Files.deleteIfExists(tmp);
-            writeAtomically(qReport, e.report().toJson());
-            steps.failed("quantize", e.getMessage());
-            out.println("NOT shipped: the quantization accuracy gate failed (details: " + qReport + ")");
-            return null;
+            return new QuantizeOutcome(e.report().toJson(), false, e.getMessage());
         } catch (QuantizeException e) {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(out);
             throw new CliException(ExitCode.INPUT_INVALID, "quantize: " + e.getMessage(), e);
+        }
+    }
+
+    /** gate.passed of a satchel.quantize.report/v1 document; a report without a gate passes. */
+    static boolean gatePassed(String quantizeReportJson) {
+        try {
+            dev.satchel.verifier.json.JsonObject o = dev.satchel.verifier.json.Json.parseObject(
+                    quantizeReportJson.getBytes(StandardCharsets.UTF_8));
+            dev.satchel.verifier.json.JsonObject gate = o.optObject("gate");
+            return gate == null || gate.bool("passed");
+        } catch (dev.satchel.verifier.json.JsonException e) {
+            return false;
         }
     }
 

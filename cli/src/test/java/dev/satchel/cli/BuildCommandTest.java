@@ -244,4 +244,73 @@ class BuildCommandTest {
             Golden.assertMatches("help-" + c + ".txt", r.out());
         }
     }
+
+    /** Runs satchel build with a fake quantize step (no ONNX Runtime): copies the model, reports as given. */
+    private CliRun buildWithFakeQuantize(boolean gatePasses, int[] calls) {
+        BuildCommand cmd = new BuildCommand();
+        cmd.quantizeStep = (cfg, q, source, out) -> {
+            calls[0]++;
+            Files.copy(source, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            String report = QUANT_REPORT.replace("\"passed\": true", "\"passed\": " + gatePasses);
+            return new BuildCommand.QuantizeOutcome(report, gatePasses, gatePasses ? "fake" : "gate failed (fake)");
+        };
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(cmd);
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, c, p) -> ErrorReporter.report(ex, c.getErr(), false));
+        int code = cl.execute(config.toString());
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    private static final String QUANT_REPORT = """
+            {
+              "schema": "satchel.quantize.report/v1",
+              "mode": "int8",
+              "source_bytes": 3034,
+              "output_bytes": 3034,
+              "layers_quantized": 1,
+              "layers_float": 1,
+              "decisions": [],
+              "quality": [{"output": "y", "mean_cosine": 0.950000, "min_cosine": 0.900000, "sqnr_db": 12.000000, "max_abs_error": 0.100000, "top1_agreement": null}],
+              "gate": {"min_cosine": 0.990000, "passed": true, "kept_bytes": 0, "kept": []},
+              "warnings": []
+            }
+            """;
+
+    private void withQuantize() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("devices:", "quantize:\n  mode: int8\ndevices:"));
+    }
+
+    @Test
+    void build_quantizeGatePasses_shipsQuantizedModelAndSkipsQuantizeNextTime() throws Exception {
+        withQuantize();
+        int[] calls = {0};
+        CliRun r = buildWithFakeQuantize(true, calls);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.readString(dir.resolve("out/report.json")).contains("satchel.quantize.report/v1"));
+        CliRun again = buildWithFakeQuantize(true, calls);
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertEquals(1, calls[0], "quantize ran again with nothing changed");
+        assertTrue(again.out().contains("quantize unchanged, skipped"), again.out());
+    }
+
+    @Test
+    void build_quantizeGateFails_exitsOneWithReportsForTheSourceModelAndNoBundle() throws Exception {
+        withQuantize();
+        int[] calls = {0};
+        CliRun r = buildWithFakeQuantize(false, calls);
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("FAILED: gate failed (fake)"), r.out());
+        assertFalse(Files.exists(dir.resolve("out/mlp-3.satchel")));
+        assertFalse(Files.exists(dir.resolve("out/.satchel-cache/model.quantized.onnx")));
+        String junit = Files.readString(dir.resolve("out/junit.xml"));
+        assertTrue(junit.contains("<failure type=\"quantization-gate\""), junit);
+        assertTrue(Files.readString(dir.resolve("out/report.md")).contains("**FAILED**"));
+        // The failed gate is cached too: an unchanged second build does not quantize again.
+        CliRun again = buildWithFakeQuantize(false, calls);
+        assertEquals(1, again.exit(), again.out() + again.err());
+        assertEquals(1, calls[0]);
+    }
 }
