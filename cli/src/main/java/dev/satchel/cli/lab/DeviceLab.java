@@ -120,7 +120,15 @@ public final class DeviceLab {
         return p.memory().appBudgetMb().map(f -> f.value() * MIB);
     }
 
-    /** Runs every case and returns the report. */
+    /**
+     * Runs every case and returns the report. Disagreements are results, not exceptions.
+     *
+     * @throws LabException {@code DOCKER_UNAVAILABLE} (no daemon), {@code IMAGE_MISSING} (run
+     *     lab/setup.sh), {@code RUNTIME_MISSING} (onnxruntime jar), {@code PREPARE_FAILED} (a
+     *     profile without memory budgets, or keygen/pack/publish failed), {@code CONTAINER_FAILED}
+     *     (a container could not be run or the update server did not answer)
+     * @throws IOException if the work directory or a model cannot be read or written
+     */
     public LabReport run(List<Case> cases) throws LabException, IOException {
         StringBuilder why = new StringBuilder();
         if (!engine.available(why)) {
