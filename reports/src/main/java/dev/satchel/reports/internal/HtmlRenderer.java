@@ -90,7 +90,7 @@ public final class HtmlRenderer {
         b.append(Fmt.bytes(sizes.path("modelBytes").asLong())).append(" · ").append(model.path("nodes").asLong())
                 .append(" nodes · ").append(Fmt.count(model.path("parameters").asLong())).append(" parameters · IR ")
                 .append(model.path("irVersion").asLong());
-        model.path("opsets").fields().forEachRemaining(e -> b.append(" · ").append(esc(e.getKey())).append(' ')
+        model.path("opsets").properties().forEach(e -> b.append(" · ").append(esc(e.getKey())).append(' ')
                 .append(e.getValue().asLong()));
         b.append(" · sha256 <code>").append(esc(model.path("sha256").asText())).append("</code>");
         JsonNode bundle = r.path("bundle");

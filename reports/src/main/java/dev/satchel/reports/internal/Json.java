@@ -15,7 +15,7 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
             // Numbers keep the digits they were written with, so parse + write is the identity.
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     private static final DefaultPrettyPrinter PRINTER;
 
     static {

@@ -23,7 +23,7 @@ public final class MarkdownRenderer {
         b.append(" · ").append(model.path("nodes").asLong()).append(" nodes · ")
                 .append(Fmt.count(model.path("parameters").asLong())).append(" parameters · IR ")
                 .append(model.path("irVersion").asLong());
-        model.path("opsets").fields().forEachRemaining(e -> b.append(" · ").append(e.getKey()).append(' ')
+        model.path("opsets").properties().forEach(e -> b.append(" · ").append(e.getKey()).append(' ')
                 .append(e.getValue().asLong()));
         b.append(" · sha256 `").append(model.path("sha256").asText().substring(0,
                 Math.min(12, model.path("sha256").asText().length()))).append("`\n\n");
