@@ -36,7 +36,6 @@ public final class SarifRenderer {
         if (sp > 0) {
             driver.put("version", tool.substring(sp + 1));
         }
-        driver.put("informationUri", "https://satchel.dev/docs/checker");
         ArrayNode rules = driver.putArray("rules");
         Map<String, Integer> index = new HashMap<>();
         for (FindingCode c : FindingCode.values()) {
@@ -101,7 +100,9 @@ public final class SarifRenderer {
         rule.put("id", id);
         rule.put("name", camel(id));
         rule.putObject("shortDescription").put("text", description);
-        rule.put("helpUri", "https://satchel.dev/docs/checker#" + id);
+        rule.putObject("help").put("text", id.startsWith("gate-")
+                ? "See docs/report-schema.md (gates) and docs/satchel-yaml.md (requirements)."
+                : "See docs/checker.md: finding code '" + id + "', its meaning and fix.");
     }
 
     private static ObjectNode result(ArrayNode results, Map<String, Integer> index, String ruleId, String level,
