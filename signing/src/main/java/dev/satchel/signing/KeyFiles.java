@@ -207,7 +207,9 @@ public final class KeyFiles {
             }
         } catch (PKCSException | org.bouncycastle.openssl.EncryptionException ex) {
             throw new SigningException(SigningException.Code.KEY_INVALID, file + ": cannot decrypt the private key (wrong passphrase?)", ex);
-        } catch (OperatorCreationException | IOException | IllegalArgumentException ex) {
+        } catch (OperatorCreationException | IOException | IllegalArgumentException
+                | org.bouncycastle.util.encoders.DecoderException ex) {
+            // DecoderException: damaged base64 inside the PEM armour.
             throw new SigningException(SigningException.Code.KEY_INVALID, file + ": not a readable private key: " + ex.getMessage(), ex);
         }
         return fromPrivateKeyInfo(info, file.getFileName().toString());
