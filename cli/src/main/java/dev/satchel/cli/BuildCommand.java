@@ -77,7 +77,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * that hash and its outputs are unchanged, so a second build of the same inputs writes nothing and
  * leaves byte-identical files.
  */
-@Command(name = "build", mixinStandardHelpOptions = true,
+@Command(name = "build",
+        header = "Run the whole flow from satchel.yaml: quantize, check, pack, sign.", mixinStandardHelpOptions = true,
         description = {
             "Build a signed bundle and its reports from satchel.yaml (docs/satchel-yaml.md):",
             "quantize (when configured) with its accuracy gate, check every target device,",

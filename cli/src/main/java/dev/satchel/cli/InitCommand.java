@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code satchel init}: a commented starter satchel.yaml for a model. */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init",
+        header = "Write a commented starter satchel.yaml for a model.", mixinStandardHelpOptions = true,
         description = {
             "Write a commented starter satchel.yaml for MODEL (docs/satchel-yaml.md): the",
             "model's symbolic dimensions bound to 1, int8 quantization with its default",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel keygen}: a new signing key pair as PEM files. */
 @Command(name = "keygen",
+        header = "Generate a signing key pair (ECDSA P-256/P-384 or Ed25519).",
         description = {
             "Generate a signing key pair: PREFIX.key (PKCS#8 PEM, mode 0600) and",
             "PREFIX.pub (SPKI PEM). ecdsa-p256 is the default and what every OMS verifier",

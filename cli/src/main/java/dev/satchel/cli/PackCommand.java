@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
  * before success is reported.
  */
 @Command(name = "pack",
+        header = "Pack models into a signed, reproducible bundle.",
         description = {
             "Pack models and their files into a signed bundle (docs/bundle-format.md):",
             "stored ZIP entries aligned to 16 KiB so devices mmap models in place, a",

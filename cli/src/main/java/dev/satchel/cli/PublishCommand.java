@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel publish}: adds a verified bundle to a TUF repository. */
 @Command(name = "publish",
+        header = "Add a bundle to a TUF update repository.",
         description = {
             "Add a bundle to a TUF update repository (satchel repo init) as target NAME/NAME-VERSION.bundle, with the "
                     + "manifest's name, version and device claims in the target's custom data, and publish new targets, "

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
  * {@code dev.satchel.packager.quantize}; this class parses flags, draws progress and prints.
  */
 @Command(name = "quantize",
+        header = "Quantize a model to int8, int4, fp16 or int8-static QDQ.",
         description = {
             "Quantize a float32 ONNX model. int8 (default): dynamic int8 MatMul/Gemm with per-channel weights,",
             "int8 embedding tables, int8 Conv weights. int4: 4-bit MatMul weights (MatMulNBits) and 4-bit embedding",

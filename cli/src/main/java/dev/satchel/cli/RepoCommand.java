@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel repo}: life cycle of a TUF update repository (docs/update-repository.md). */
 @Command(name = "repo",
+        header = "Create and maintain a TUF update repository.",
         description = {
             "Manage a static TUF update repository of bundles: create it, rotate role keys, re-sign the timestamp. "
                     + "Add bundles with 'satchel publish'. Layout and metadata: docs/update-repository.md."

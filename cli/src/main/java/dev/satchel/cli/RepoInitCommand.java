@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel repo init}: version 1 of root, targets, snapshot and timestamp. */
 @Command(name = "init",
+        header = "Create a TUF update repository: keys and first metadata.",
         description = {
             "Create a TUF repository: metadata/1.root.json naming the keys of the four roles, empty targets, snapshot "
                     + "and timestamp, consistent snapshots on. Ship 1.root.json with devices as the trusted root.",

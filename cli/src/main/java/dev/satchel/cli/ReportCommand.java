@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code satchel report}: re-render report.md, report.html, junit.xml and report.sarif from report.json. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
+        header = "Render a build report again from its report.json.", mixinStandardHelpOptions = true,
         description = {
             "Render a build report (satchel.report/v1, docs/report-schema.md) again from its",
             "report.json: report.md, report.html, junit.xml and report.sarif, byte for byte",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel sign}: an OpenSSF Model Signing (OMS) signature for a model file or directory. */
 @Command(name = "sign",
+        header = "Sign a model file or folder (OpenSSF Model Signing).",
         description = {
             "Sign a model (a file or a directory) in the OpenSSF Model Signing format:",
             "a Sigstore bundle holding a DSSE-signed in-toto statement with the SHA-256",

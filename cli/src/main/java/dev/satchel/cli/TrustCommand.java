@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel trust}: edits trust files (docs/trust-format.md). */
 @Command(name = "trust",
+        header = "Edit a trust file: keys, CAs, rotation, revocation.",
         description = {
             "Edit a trust file for verify-signature --trust: trusted keys, certificate",
             "authorities, signed key rotation records and signed revocation lists",

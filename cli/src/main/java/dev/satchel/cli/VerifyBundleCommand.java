@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel verify}: verifies a bundle at build time with exactly the device's verifier code. */
 @Command(name = "verify",
+        header = "Verify a bundle with the device verifier's code.",
         description = {
             "Verify a Satchel bundle with the device verifier's code: canonical ZIP layout,",
             "manifest, every digest, and the OMS signature against the trusted keys.",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code satchel verify-signature}: checks an OMS signature with the device verifier. */
 @Command(name = "verify-signature",
+        header = "Verify a model's OpenSSF Model Signing signature.",
         description = {
             "Verify an OpenSSF Model Signing signature: the signer is trusted (a public",
             "key, or a trust file with keys, certificate authorities, rotations and",
