@@ -67,5 +67,21 @@ class HugeModelIT {
         assertEquals(total, json.at("/parameters/bytes").asLong());
         assertEquals(total, json.at("/externalDataBytes").asLong());
         assertEquals(ELEMENTS * TENSORS, json.at("/parameters/count").asLong());
+
+        // And the writer: the same model written again with its weights in a new external data
+        // file (offsets beyond 2 GiB) reads back with the same facts and the same tensor bytes.
+        dev.satchel.model.OnnxModel src = dev.satchel.model.ModelReader.read(model);
+        Path copy = dir.resolve("copy").resolve("big2.onnx");
+        dev.satchel.model.ModelWriter.Result w = dev.satchel.model.ModelWriter.write(src, copy,
+                dev.satchel.model.WriteOptions.externalAbove(1024));
+        assertEquals(TENSORS, w.externalTensors());
+        assertTrue(w.dataBytes() >= total, "data file holds every tensor: " + w.dataBytes());
+        dev.satchel.model.OnnxModel back = dev.satchel.model.ModelReader.read(copy);
+        assertEquals(src.facts().parameterBytes(), back.facts().parameterBytes());
+        Onnx.TensorProto last = back.proto().getGraph().getInitializer(TENSORS - 1);
+        long offset = Long.parseLong(last.getExternalDataList().stream()
+                .filter(e -> e.getKey().equals("offset")).findFirst().orElseThrow().getValue());
+        assertTrue(offset >= (2L << 30), "the last tensor starts at or past 2 GiB: " + offset);
+        assertEquals(bytesPer, back.tensorData(last).remaining());
     }
 }
