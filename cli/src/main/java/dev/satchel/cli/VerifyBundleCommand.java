@@ -1,16 +1,9 @@
 package dev.satchel.cli;
 
-import dev.satchel.signing.KeyFiles;
-import dev.satchel.verifier.bundle.BundleVerifier;
 import dev.satchel.verifier.bundle.Manifest;
-import dev.satchel.verifier.bundle.OmsSignatureCheck;
-import dev.satchel.verifier.bundle.VerificationException;
-import dev.satchel.verifier.bundle.VerificationPolicy;
 import dev.satchel.verifier.bundle.VerifiedBundle;
 import dev.satchel.verifier.json.Json;
-import dev.satchel.verifier.signature.TrustConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,19 +54,7 @@ final class VerifyBundleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrustConfig config;
-        try {
-            config = trust.publicKey != null ? TrustConfig.ofPublicKey(KeyFiles.readPublicKey(trust.publicKey))
-                    : TrustConfig.parse(Files.readAllBytes(trust.trustFile));
-        } catch (dev.satchel.verifier.signature.ModelSignatureException | dev.satchel.signing.SigningException ex) {
-            throw new CliException(ExitCode.INPUT_INVALID, "trust: " + ex.getMessage(), ex);
-        }
-        VerifiedBundle v;
-        try {
-            v = BundleVerifier.create(VerificationPolicy.requireSignature(OmsSignatureCheck.of(config))).verify(bundle);
-        } catch (VerificationException ex) {
-            throw new CliException(ExitCode.VERIFICATION_FAILED, bundle + ": " + ex.code() + ": " + ex.getMessage(), ex);
-        }
+        VerifiedBundle v = TrustFiles.verifyBundle(bundle, TrustFiles.load(trust.publicKey, trust.trustFile));
         Manifest m = v.manifest();
         PrintWriter out = spec.commandLine().getOut();
         if (format.format() == OutputFormat.json) {

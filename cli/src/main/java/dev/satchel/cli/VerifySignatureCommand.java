@@ -1,13 +1,10 @@
 package dev.satchel.cli;
 
-import dev.satchel.signing.KeyFiles;
 import dev.satchel.signing.ModelSigner;
 import dev.satchel.verifier.json.Json;
-import dev.satchel.verifier.signature.ModelSignatureException;
 import dev.satchel.verifier.signature.ModelSignatureVerifier;
 import dev.satchel.verifier.signature.TrustConfig;
 import dev.satchel.verifier.signature.VerifiedModel;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +65,7 @@ final class VerifySignatureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrustConfig config = loadTrust();
+        TrustConfig config = TrustFiles.load(trust.publicKey, trust.trustFile);
         ModelSignatureVerifier verifier = ModelSignatureVerifier.create(config);
         if (threads != null) {
             if (threads < 1) {
@@ -100,21 +97,5 @@ final class VerifySignatureCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK.code();
-    }
-
-    private TrustConfig loadTrust() throws Exception {
-        try {
-            if (trust.publicKey != null) {
-                return TrustConfig.ofPublicKey(KeyFiles.readPublicKey(trust.publicKey));
-            }
-            return TrustConfig.parse(Files.readAllBytes(trust.trustFile));
-        } catch (ModelSignatureException ex) {
-            // A broken trust file is bad input, not a failed verification of the model.
-            throw new CliException(ExitCode.INPUT_INVALID, trust.trustFile + ": " + ex.getMessage(), ex);
-        } catch (java.nio.file.NoSuchFileException ex) {
-            throw new CliException(ExitCode.INPUT_INVALID, ex.getMessage() + ": no such file", ex);
-        } catch (IOException ex) {
-            throw ex;
-        }
     }
 }
