@@ -59,7 +59,7 @@ log "docker $(docker version --format '{{.Server.Version}}' 2>/dev/null) ready"
 mirror="${LAB_MIRROR:-}"
 if [ -z "$mirror" ]; then
   mirror=$( (grep -rhoE '^(URIs:|deb) +https?://[^ ]*debian[^ ]*' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true) \
-    | awk '{print $2}' | grep -v -- '-security' | head -n1)
+    | awk '{print $2}' | grep -v -- '-security' | sed -n 1p)
   mirror="${mirror:-http://deb.debian.org/debian}"
 fi
 hash=$(printf '%s\n' "$RECIPE_VERSION" "$SUITE" "$VARIANT" "$PACKAGES" "$mirror" | sha256sum | cut -c1-16)
