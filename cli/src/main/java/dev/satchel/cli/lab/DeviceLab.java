@@ -314,12 +314,17 @@ public final class DeviceLab {
             if (rc == 0 && smoke != null) {
                 return LabResult.Outcome.RAN;
             }
+            // The cgroup counts the OOM killer's kills; -1 means the kernel has no such counter
+            // (cgroup v1 before 4.13), where a SIGKILL before the deadline can only be the kernel's.
+            if (rc == 137 && oomKills > 0) {
+                return LabResult.Outcome.OOM_KILLED;
+            }
+            // 124: the script saw the deadline pass ("timeout -s KILL" itself exits 137, as its
+            // process group gets the KILL too, so the script tells the two apart by elapsed time).
             if (rc == 124) {
                 return LabResult.Outcome.STALLED_AT_LIMIT;
             }
-            // timeout's own kill gives 124, so a SIGKILL (137) came from elsewhere: the OOM killer,
-            // which the cgroup counts; -1 means the kernel has no such counter (cgroup v1 before 4.13).
-            if (rc == 137 && oomKills != 0) {
+            if (rc == 137 && oomKills < 0) {
                 return LabResult.Outcome.OOM_KILLED;
             }
             return LabResult.Outcome.FAILED;
@@ -328,8 +333,11 @@ public final class DeviceLab {
 
     private Step step(String command, List<ContainerEngine.Bind> binds, long limit, double cpus) throws LabException {
         // bash stays as the container's init so the cgroup can be read after the OOM killer ended
-        // java; timeout gives 124 at the deadline, the kernel's kill gives 137.
-        String script = "timeout -s KILL " + options.deadline().toSeconds() + " " + command + "; rc=$?\n"
+        // java. "timeout -s KILL" exits 137 like the kernel's kill does (the KILL goes to its
+        // whole process group), so a 137 at or past the deadline is reported as 124.
+        long deadline = options.deadline().toSeconds();
+        String script = "SECONDS=0; timeout -s KILL " + deadline + " " + command + "; rc=$?\n"
+                + "if [ $rc -eq 137 ] && [ $SECONDS -ge " + deadline + " ]; then rc=124; fi\n"
                 + "cg=/sys/fs/cgroup; peak=-1; oom=-1\n"
                 + "if [ -r $cg/memory.peak ]; then peak=$(cat $cg/memory.peak); oom=$(awk '$1==\"oom_kill\"{print $2}' $cg/memory.events)\n"
                 + "elif [ -r $cg/memory/memory.max_usage_in_bytes ]; then peak=$(cat $cg/memory/memory.max_usage_in_bytes);"
