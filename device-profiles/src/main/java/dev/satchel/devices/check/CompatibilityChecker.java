@@ -409,7 +409,7 @@ public final class CompatibilityChecker {
                 .sorted(Comparator.comparingLong(EpCoverage.NodeFallback::macs).reversed()).toList();
         String why = top.map(e -> describeReason(c, e.getKey())).orElse("");
         List<String> nodes = heavy.stream().limit(10).map(EpCoverage.NodeFallback::node).toList();
-        Optional<String> fix = top.map(e -> fixFor(e.getKey()));
+        Optional<String> fix = top.map(e -> fixFor(e.getKey(), ep.id()));
         String pct = String.format(Locale.ROOT, "%.0f%%", share * 100);
         if (c.nodesTaken() == 0 || (c.macsTotal() > 0 && c.macsTaken() == 0)) {
             out.add(new Finding(FindingCode.ACCELERATOR_UNUSED, Severity.WARN, head + " takes 0% of " + basis + " ("
@@ -433,7 +433,7 @@ public final class CompatibilityChecker {
             out.add(new Finding(FindingCode.DTYPE_NEEDS_QUANTIZATION, Severity.WARN, head + " computes "
                     + String.join("/", ep.dtypeRules().quantizedTypes()) + "; " + quantNodes
                     + " nodes have float inputs that are not QDQ-quantized", List.of(),
-                    Optional.of("quantize to QDQ: satchel quantize --mode int8-static")));
+                    Optional.of("quantize to QDQ: satchel quantize --mode int8-static" + uint8Flag(ep.id()))));
         }
         if (!c.caveats().isEmpty()) {
             out.add(Finding.of(FindingCode.CAVEATS_UNEVALUATED, Severity.INFO, head + " takes nodes under conditions"
@@ -461,12 +461,19 @@ public final class CompatibilityChecker {
                 + example.detail() + ".";
     }
 
-    private static String fixFor(String reason) {
+    /** QNN's HTP runs MatMul on (uint8, uint8)-type pairs only: its weights need zero points. */
+    private static String uint8Flag(String epId) {
+        return epId.startsWith("qnn") ? " --zero-points" : "";
+    }
+
+    private static String fixFor(String reason, String epId) {
         switch (reason) {
             case EpPlacer.NEEDS_QUANTIZATION:
-                return "quantize to QDQ (satchel quantize --mode int8-static)";
+                return "quantize to QDQ (satchel quantize --mode int8-static" + uint8Flag(epId) + ")";
             case EpPlacer.QUANTIZED_DTYPE:
-                return "re-quantize with the types this EP takes (QNN: uint8/uint16 activations and weights)";
+                return epId.startsWith("qnn")
+                        ? "re-quantize with uint8 weights (satchel quantize --mode int8-static --zero-points): QNN takes uint8/uint16 activations and weights"
+                        : "re-quantize with the types this EP takes";
             case EpPlacer.DYNAMIC_SHAPE:
                 return "fix the input shapes (export with static dims, or bind them with --dim and make them static)";
             case EpPlacer.OPSET_NOT_REGISTERED:

@@ -16,7 +16,9 @@ import java.util.TreeSet;
  * @param perChannel one scale per output channel (true) or per tensor (false) for int8 weights
  * @param force quantize even if the model already holds quantized operators or weights
  * @param blockSize int4 block length along K (16, 32, 64 or 128)
- * @param symmetric int4 without zero points (true) or with one zero point per block (false)
+ * @param symmetric weights without zero points (true) or with zero points (false): int4 with one
+ *     zero point per block; int8-static with uint8 weights and a zero point per channel (the
+ *     weight type QNN's HTP takes) instead of symmetric int8
  * @param int8Format operator format for int8 MatMul
  * @param precisions per-node precision overrides (node name to precision); automatic mixed
  *     precision fills this in

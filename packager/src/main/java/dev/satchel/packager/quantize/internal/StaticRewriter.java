@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * Static int8 in QDQ form (ONNX QuantizeLinear/DequantizeLinear, opset 10+): activations feeding
  * MatMul, Gemm and Conv get a QuantizeLinear -> DequantizeLinear pair with a calibrated uint8
- * range; their constant weights are stored int8 (symmetric, zero point 0) behind a
- * DequantizeLinear, per output channel from opset 13 (per-axis DequantizeLinear) and per tensor
+ * range; their constant weights are stored int8 (symmetric, zero point 0), or uint8 with a zero
+ * point when the options ask for zero points (QNN's HTP takes uint8 x uint8 MatMul only), behind
+ * a DequantizeLinear, per output channel from opset 13 (per-axis DequantizeLinear) and per tensor
  * before. ONNX Runtime fuses these patterns into integer kernels. Main graph only.
  */
 public final class StaticRewriter {
@@ -173,33 +174,46 @@ public final class StaticRewriter {
                 inner *= (int) dims[i];
             }
             FloatBuffer f = model.tensorData(w).asFloatBuffer();
-            float[] amax = new float[channels];
+            int groups = perAxis ? channels : 1;
+            // Per group: the largest magnitude (symmetric int8) or the range widened to include 0
+            // (asymmetric uint8 with a zero point, the weight type QNN's HTP takes).
+            float[] lo = new float[groups];
+            float[] hi = new float[groups];
             for (int i = 0; i < total; i++) {
-                int c = (i / inner) % channels;
-                amax[c] = Math.max(amax[c], Math.abs(f.get(i)));
+                int c = perAxis ? (i / inner) % channels : 0;
+                float v = f.get(i);
+                lo[c] = Math.min(lo[c], v);
+                hi[c] = Math.max(hi[c], v);
             }
-            if (!perAxis) {
-                float m = 0;
-                for (float v : amax) {
-                    m = Math.max(m, v);
+            boolean symmetric = opts.symmetric();
+            float[] scales = new float[groups];
+            int[] zps = new int[groups];
+            for (int c = 0; c < groups; c++) {
+                if (symmetric) {
+                    float amax = Math.max(-lo[c], hi[c]);
+                    scales[c] = amax == 0 ? 1f : amax / 127f;
+                } else {
+                    scales[c] = hi[c] > lo[c] ? (hi[c] - lo[c]) / 255f : 1f;
+                    zps[c] = Weights.clamp(Math.round(-lo[c] / scales[c]), 0, 255);
                 }
-                amax = new float[] {m};
-            }
-            float[] scales = new float[amax.length];
-            for (int c = 0; c < scales.length; c++) {
-                scales[c] = amax[c] == 0 ? 1f : amax[c] / 127f;
             }
             ByteBuffer q = Weights.allocate(total);
             for (int i = 0; i < total; i++) {
-                float s = scales[perAxis ? (i / inner) % channels : 0];
-                q.put(i, (byte) Weights.clamp(Math.round(f.get(i) / s), -127, 127));
+                int c = perAxis ? (i / inner) % channels : 0;
+                int v = Math.round(f.get(i) / scales[c]);
+                q.put(i, (byte) (symmetric ? Weights.clamp(v, -127, 127) : Weights.clamp(v + zps[c], 0, 255)));
             }
-            String wq = name(w.getName() + "_int8");
+            int wtype = symmetric ? INT8 : UINT8;
+            String wq = name(w.getName() + (symmetric ? "_int8" : "_uint8"));
             String ws = name(w.getName() + "_scale");
             String wz = name(w.getName() + "_zero_point");
-            inits.add(Weights.tensor(wq, INT8, q, dims));
+            ByteBuffer z = Weights.allocate(groups);
+            for (int c = 0; c < groups; c++) {
+                z.put(c, (byte) zps[c]);
+            }
+            inits.add(Weights.tensor(wq, wtype, q, dims));
             inits.add(perAxis ? Weights.floats(ws, scales, channels) : Weights.floats(ws, scales));
-            inits.add(Weights.tensor(wz, INT8, Weights.allocate(perAxis ? channels : 1), perAxis ? new long[] {channels} : new long[0]));
+            inits.add(Weights.tensor(wz, wtype, z, perAxis ? new long[] {channels} : new long[0]));
             String wdq = name(w.getName() + "_dequantized");
             Onnx.NodeProto.Builder d = WeightRewriter.node("DequantizeLinear", name(wdq + "_node"), "", List.of(wq, ws, wz),
                     List.of(wdq)).toBuilder();
@@ -213,7 +227,7 @@ public final class StaticRewriter {
             nodes.add(n.toBuilder().clearInput().addAllInput(ins).build());
             replaced.add(n.getInput(1));
             decisions.add(new LayerDecision(WeightRewriter.key(n), n.getOpType(), Precision.QUANTIZED,
-                    "QDQ(" + (perAxis ? "per-channel" : "per-tensor") + " int8 weight, uint8 activation)", "", 4 * total,
+                    "QDQ(" + (perAxis ? "per-channel" : "per-tensor") + (symmetric ? " int8" : " uint8") + " weight, uint8 activation)", "", 4 * total,
                     total + 5L * scales.length));
         }
         Set<String> read = new HashSet<>();
