@@ -49,11 +49,24 @@ public interface ContainerEngine {
 
     /**
      * What to run: image, command, mounts and the cgroup limits of a device ({@code memoryBytes}
-     * with swap equal to it, so the limit is hard; {@code nanoCpus} as Docker's {@code --cpus} × 10^9).
-     * A limit of 0 means none.
+     * with swap equal to it, so the limit is hard; {@code nanoCpus} as Docker's {@code --cpus} × 10^9,
+     * applied as a CFS quota per {@link #CPU_PERIOD_MICROS}). A limit of 0 means none.
      */
     record ContainerSpec(String image, List<String> command, List<Bind> binds, long memoryBytes, long nanoCpus,
             String user, Duration timeout) {
+        /**
+         * The CFS period of device containers: 10 ms rather than Docker's 100 ms, so a fractional
+         * quota throttles in steps far shorter than one inference and the latency is not
+         * quantised to whole periods. The kernel's minimum quota is 1 ms, hence the lab's lower
+         * bound of 0.1 CPU.
+         */
+        public static final long CPU_PERIOD_MICROS = 10_000;
+
+        /** The CFS quota per {@link #CPU_PERIOD_MICROS} (at least the kernel's 1 ms), 0 for none. */
+        public long cpuQuotaMicros() {
+            return nanoCpus == 0 ? 0 : Math.max(1000, Math.round(nanoCpus / 1e9 * CPU_PERIOD_MICROS));
+        }
+
         public ContainerSpec {
             Objects.requireNonNull(image, "image");
             command = List.copyOf(command);

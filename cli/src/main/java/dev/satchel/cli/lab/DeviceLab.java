@@ -2,7 +2,6 @@ package dev.satchel.cli.lab;
 
 import dev.satchel.cli.Main;
 import dev.satchel.devices.DeviceProfile;
-import dev.satchel.devices.Fact;
 import dev.satchel.devices.check.CheckOptions;
 import dev.satchel.devices.check.CheckReport;
 import dev.satchel.devices.check.CheckReportJson;
@@ -108,11 +107,19 @@ public final class DeviceLab {
     private final ContainerEngine engine;
     private final Options options;
     private final Consumer<String> progress;
+    private final CpuQuota.Host host;
 
+    /** A lab on this machine: the CPU quota rule reads the host's clock and flags from /proc/cpuinfo. */
     public DeviceLab(ContainerEngine engine, Options options, Consumer<String> progress) {
+        this(engine, options, progress, CpuQuota.Host.detect(options.hostCpus(), Paths.get("/proc/cpuinfo")));
+    }
+
+    /** A lab whose CPU quotas are computed for {@code host}. */
+    public DeviceLab(ContainerEngine engine, Options options, Consumer<String> progress, CpuQuota.Host host) {
         this.engine = Objects.requireNonNull(engine);
         this.options = Objects.requireNonNull(options);
         this.progress = Objects.requireNonNull(progress);
+        this.host = Objects.requireNonNull(host);
     }
 
     /** The device's container memory limit: the profile's app budget (what the OS lets an app have). */
@@ -170,6 +177,7 @@ public final class DeviceLab {
         // bundle carries (satchel pack --check-report), which the update client applies.
         Map<Model, CheckReport> checks = new LinkedHashMap<>();
         Map<Model, Path> bundles = new LinkedHashMap<>();
+        Map<Model, Boolean> quantized = new LinkedHashMap<>();
         ExecutionProviderCatalogue eps = ExecutionProviderCatalogue.builtIn();
         for (Case c : cases) {
             if (checks.containsKey(c.model())) {
@@ -179,6 +187,7 @@ public final class DeviceLab {
             Set<DeviceProfile> devices = new LinkedHashSet<>();
             cases.stream().filter(x -> x.model().equals(m)).forEach(x -> devices.add(x.device()));
             OnnxModel onnx = ModelReader.read(m.file());
+            quantized.put(m, CpuQuota.quantized(onnx.facts().opTypes().keySet()));
             CheckReport report = new CompatibilityChecker(eps).check(onnx, new ArrayList<>(devices),
                     new CheckOptions(m.dims(), java.util.OptionalLong.empty()));
             checks.put(m, report);
@@ -215,20 +224,21 @@ public final class DeviceLab {
                 0, 0, null, Duration.ofMinutes(1)))) {
             waitForServer(repoUrl + "metadata/1.root.json");
             for (Case c : cases) {
-                results.add(runCase(c, checks.get(c.model()), bundles.get(c.model()), site, keys, runtime, repoUrl));
+                results.add(runCase(c, checks.get(c.model()), quantized, bundles.get(c.model()), site, keys, runtime,
+                        repoUrl));
             }
         }
-        return new LabReport(options.image(), options.hostCpus(), cgroupVersion(), results);
+        return new LabReport(options.image(), host, cgroupVersion(), results);
     }
 
-    private LabResult runCase(Case c, CheckReport check, Path bundle, Path site, Path keys, Path runtime, String repoUrl)
-            throws LabException, IOException {
+    private LabResult runCase(Case c, CheckReport check, Map<Model, Boolean> quantized, Path bundle, Path site,
+            Path keys, Path runtime, String repoUrl) throws LabException, IOException {
         DeviceProfile d = c.device();
         DeviceReport dr = check.devices().stream().filter(r -> r.deviceId().equals(d.id())).findFirst().orElseThrow();
         long limit = memoryLimitBytes(d).orElseThrow();
-        long cores = d.cpu().cores().map(Fact::value).orElse(1L);
-        int threads = (int) Math.max(1, Math.min(cores, options.hostCpus()));
-        double cpus = threads;
+        CpuQuota quota = CpuQuota.of(d, quantized.get(c.model()), host);
+        int threads = quota.threads();
+        double cpus = quota.cpus();
         String id = d.id() + "--" + c.model().name();
         Path dir = options.workDir().toAbsolutePath().resolve("devices").resolve(id);
         Path store = dir.resolve("store");
@@ -245,8 +255,8 @@ public final class DeviceLab {
         binds.add(new ContainerEngine.Bind(bundle, "/lab/forced.bundle", true));
         String smokeCp = "/lab/cp/verifier:/lab/cp/smoke:/lab/cp/onnxruntime.jar";
 
-        progress.accept(String.format(Locale.ROOT, "%s: %s, limit %d MiB, %.0f cpu: update", d.id(), c.model().name(),
-                limit / MIB, cpus));
+        progress.accept(String.format(Locale.ROOT, "%s: %s, limit %d MiB, %s: update", d.id(), c.model().name(),
+                limit / MIB, quota.basis()));
         String update = JAVA + " -cp " + String.join(":", verifierCp) + " " + SatchelVerify.class.getName()
                 + " update --repo " + repoUrl + " --store /store --root /lab/root.json --trust /lab/release.pub --name "
                 + c.model().name() + " --profile " + d.id();
@@ -281,7 +291,7 @@ public final class DeviceLab {
         if (outcome == LabResult.Outcome.FAILED) {
             progress.accept(d.id() + ": " + c.model().name() + ": FAILED\n" + u.output + "\n" + s.output);
         }
-        return new LabResult(d.id(), limit, cpus, threads, c.model().name(), Files.size(c.model().file()), dr.dims(),
+        return new LabResult(d.id(), limit, quota, c.model().name(), Files.size(c.model().file()), dr.dims(),
                 dr.memory().totalBytes(), dr.modelBudgetBytes().orElse(0L), dr.verdict().name().toLowerCase(Locale.ROOT),
                 dr.latency().map(l -> l.milliseconds()), u.rc, updateOut, u.peak, s.peak, outcome, measured, enforcement);
     }

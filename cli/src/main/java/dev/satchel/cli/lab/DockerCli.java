@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link ContainerEngine} over the {@code docker} command line, so the satchel command needs no
  * Docker client library. Containers get {@code --network host}, the device's {@code --memory}
- * (with {@code --memory-swap} equal, no swap) and {@code --cpus}. Thread-safe.
+ * (with {@code --memory-swap} equal, no swap) and {@code --cpu-period}/{@code --cpu-quota}. Thread-safe.
  */
 public final class DockerCli implements ContainerEngine {
     private final String docker;
@@ -78,7 +78,8 @@ public final class DockerCli implements ContainerEngine {
             cmd.add("--memory-swap=" + spec.memoryBytes());
         }
         if (spec.nanoCpus() > 0) {
-            cmd.add(String.format(Locale.ROOT, "--cpus=%.2f", spec.nanoCpus() / 1e9));
+            cmd.add("--cpu-period=" + ContainerSpec.CPU_PERIOD_MICROS);
+            cmd.add("--cpu-quota=" + spec.cpuQuotaMicros());
         }
         if (spec.user() != null) {
             cmd.add("--user=" + spec.user());

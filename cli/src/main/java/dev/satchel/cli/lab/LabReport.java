@@ -17,18 +17,24 @@ import java.util.TreeMap;
  * {@code satchel.lab/v1} JSON (docs/device-lab.md), the form the report module takes in. Immutable.
  *
  * @param image the base image the containers ran
- * @param hostCpus CPUs the containers could use at most
+ * @param host the build machine's CPUs, as the CPU quota rule saw them ({@link CpuQuota})
  * @param cgroup the host's cgroup version ({@code v1} or {@code v2})
  * @param results one per case, in run order
  */
-public record LabReport(String image, int hostCpus, String cgroup, List<LabResult> results) {
+public record LabReport(String image, CpuQuota.Host host, String cgroup, List<LabResult> results) {
     public static final String SCHEMA = "satchel.lab/v1";
     private static final double MIB = 1024.0 * 1024;
 
     public LabReport {
         Objects.requireNonNull(image);
+        Objects.requireNonNull(host);
         Objects.requireNonNull(cgroup);
         results = List.copyOf(results);
+    }
+
+    /** CPUs the containers could use at most. */
+    public int hostCpus() {
+        return host.cpus();
     }
 
     /** Whether every case agreed with the check's prediction. */
@@ -42,7 +48,11 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
         root.put("schema", SCHEMA);
         root.put("createdAt", createdAt.toString());
         root.put("image", image);
-        root.put("hostCpus", hostCpus);
+        root.put("hostCpus", host.cpus());
+        Map<String, Object> hostCpu = new LinkedHashMap<>();
+        hostCpu.put("mhz", decimal(host.hz() / 1e6, 1));
+        hostCpu.put("features", new ArrayList<>(new java.util.TreeSet<>(host.features())));
+        root.put("hostCpu", hostCpu);
         root.put("cgroup", cgroup);
         root.put("allAgree", allAgree());
         List<Object> rows = new ArrayList<>();
@@ -52,6 +62,10 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
             o.put("memoryLimitBytes", r.memoryLimitBytes());
             o.put("cpus", decimal(r.cpus(), 2));
             o.put("threads", r.threads());
+            Map<String, Object> cpuRule = new LinkedHashMap<>();
+            cpuRule.put("deviceGmacPerSecond", decimal(r.quota().deviceMacsPerSecond() / 1e9, 1));
+            cpuRule.put("hostGmacPerSecondPerCpu", decimal(r.quota().hostMacsPerSecondPerCpu() / 1e9, 1));
+            o.put("cpuRule", cpuRule);
             o.put("model", r.model());
             o.put("modelBytes", r.modelBytes());
             o.put("dims", new TreeMap<>(r.dims()));
@@ -82,6 +96,7 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
                 x.put("medianRunMs", decimal(m.medianRunMs(), 2));
                 return (Object) x;
             }).orElse(null));
+            o.put("latencyRatio", r.latencyRatio().isPresent() ? decimal(r.latencyRatio().getAsDouble(), 2) : null);
             o.put("enforcement", r.enforcement().map(e -> {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("outcome", e.outcome().name().toLowerCase(Locale.ROOT));
@@ -100,8 +115,8 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
     public String toText() {
         StringBuilder b = new StringBuilder();
         b.append("| device | limit | cpus | model | estimate | budget | predicted | outcome | cgroup peak "
-                + "| session RSS Δ | latency (median) | est. latency | agrees |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| session RSS Δ | latency (median) | est. latency | measured/est. latency | agrees |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (LabResult r : results) {
             String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
             String peak = r.smokeCgroupPeakBytes() > 0 && r.outcome() != LabResult.Outcome.REFUSED
@@ -119,10 +134,11 @@ public record LabReport(String image, int hostCpus, String cgroup, List<LabResul
                 outcome += "; forced: " + e.outcome().name().toLowerCase(Locale.ROOT) + " (exit " + e.exitCode() + ")";
                 peak = mib(e.cgroupPeakBytes()) + " (forced)";
             }
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.deviceId(), mib(r.memoryLimitBytes()), r.cpus(), r.model(), mib(r.estimateBytes()),
                     mib(r.budgetBytes()), r.predictedFit() ? "fits" : "does not fit", outcome, peak, rss, lat,
                     r.estimatedLatencyMs().map(LabReport::ms).orElse("-"),
+                    r.latencyRatio().isPresent() ? String.format(Locale.ROOT, "%.2f", r.latencyRatio().getAsDouble()) : "-",
                     r.agrees() ? "yes" : "NO"));
         }
         return b.toString();

@@ -10,8 +10,7 @@ import java.util.Optional;
  *
  * @param deviceId profile id
  * @param memoryLimitBytes the container's hard memory limit (the profile's app budget)
- * @param cpus the container's CPU quota (the profile's cores, capped at the host's)
- * @param threads ONNX Runtime intra-op threads used by the smoke run
+ * @param quota the container's CPU quota and the smoke run's ONNX Runtime intra-op threads
  * @param model bundle name of the model
  * @param modelBytes size of the model file
  * @param dims dimension bindings used by the check and the smoke run
@@ -30,7 +29,7 @@ import java.util.Optional;
  * @param enforcement when the update client refused the model: the same smoke run forced on the
  *     bundle file under the same limits, to show what the refusal prevented
  */
-public record LabResult(String deviceId, long memoryLimitBytes, double cpus, int threads, String model, long modelBytes,
+public record LabResult(String deviceId, long memoryLimitBytes, CpuQuota quota, String model, long modelBytes,
         Map<String, Long> dims, long estimateBytes, long budgetBytes, String verdict, Optional<Double> estimatedLatencyMs,
         int updateExitCode, String updateOutput, long updateCgroupPeakBytes, long smokeCgroupPeakBytes, Outcome outcome, Optional<Measured> measured,
         Optional<Run> enforcement) {
@@ -90,6 +89,7 @@ public record LabResult(String deviceId, long memoryLimitBytes, double cpus, int
 
     public LabResult {
         Objects.requireNonNull(deviceId);
+        Objects.requireNonNull(quota);
         Objects.requireNonNull(model);
         dims = Map.copyOf(dims);
         Objects.requireNonNull(verdict);
@@ -98,6 +98,31 @@ public record LabResult(String deviceId, long memoryLimitBytes, double cpus, int
         Objects.requireNonNull(outcome);
         Objects.requireNonNull(measured);
         Objects.requireNonNull(enforcement);
+    }
+
+    /** The container's CPU quota, in host CPUs. */
+    public double cpus() {
+        return quota.cpus();
+    }
+
+    /** ONNX Runtime intra-op threads of the smoke run. */
+    public int threads() {
+        return quota.threads();
+    }
+
+    /**
+     * Measured median latency over the check's latency estimate, when both exist: 1 when the
+     * container, given the device's nominal CPU throughput ({@link CpuQuota}), ran the model as
+     * fast as the checker predicts for the device. Informational: it measures the checker's
+     * efficiency constant on this host's CPU, not the device.
+     */
+    public java.util.OptionalDouble latencyRatio() {
+        // Below 0.1 ms the estimate rounds to 0 in the JSON and timer and JNI overheads dominate.
+        if (measured.isEmpty() || estimatedLatencyMs.isEmpty() || estimatedLatencyMs.get() < 0.1
+                || !Double.isFinite(measured.get().medianRunMs())) {
+            return java.util.OptionalDouble.empty();
+        }
+        return java.util.OptionalDouble.of(measured.get().medianRunMs() / estimatedLatencyMs.get());
     }
 
     /** Whether the check predicted the model fits: estimate at or under the model budget. */

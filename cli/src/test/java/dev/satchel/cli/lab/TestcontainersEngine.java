@@ -88,7 +88,8 @@ final class TestcontainersEngine implements ContainerEngine {
                         cmd.getHostConfig().withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
                     }
                     if (spec.nanoCpus() > 0) {
-                        cmd.getHostConfig().withNanoCPUs(spec.nanoCpus());
+                        cmd.getHostConfig().withCpuPeriod(ContainerSpec.CPU_PERIOD_MICROS)
+                                .withCpuQuota(spec.cpuQuotaMicros());
                     }
                     if (spec.user() != null) {
                         cmd.withUser(spec.user());
