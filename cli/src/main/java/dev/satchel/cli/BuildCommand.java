@@ -48,7 +48,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -399,15 +398,9 @@ final class BuildCommand implements Callable<Integer> {
                         throw new CliException(ExitCode.VERIFICATION_FAILED, "signing.key-env: environment variable "
                                 + s.env().get() + " is not set");
                     }
-                    Path tmp = Files.createTempFile(cache, ".key-", ".pem",
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    try {
-                        Files.writeString(tmp, pem);
-                        return KeyFiles.readPrivateKey(tmp, Secrets.read(s.passphraseFile().orElse(null),
-                                "SATCHEL_KEY_PASSPHRASE"));
-                    } finally {
-                        Files.deleteIfExists(tmp);
-                    }
+                    // Parsed in memory: a CI secret must not land on disk, not even briefly.
+                    return KeyFiles.parsePrivateKey(pem, "environment variable " + s.env().get(),
+                            Secrets.read(s.passphraseFile().orElse(null), "SATCHEL_KEY_PASSPHRASE"));
                 }
                 case PKCS11: {
                     char[] pin = Secrets.read(s.pinFile().orElse(null), "SATCHEL_PKCS11_PIN");

@@ -179,14 +179,23 @@ public final class KeyFiles {
      *     {@code KEY_UNSUPPORTED} (RSA, other curves)
      */
     public static SigningKey readPrivateKey(Path file, char[] passphrase) throws SigningException, IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        return parsePrivateKey(Files.readString(file, StandardCharsets.US_ASCII), file.toString(), passphrase);
+    }
+
+    /**
+     * Parses private key PEM text (for keys handed over in memory, such as a CI secret in an
+     * environment variable, which must not be written to disk); {@code source} names it in errors.
+     *
+     * @throws SigningException as {@link #readPrivateKey(Path, char[])}
+     */
+    public static SigningKey parsePrivateKey(String text, String source, char[] passphrase) throws SigningException {
         PrivateKeyInfo info;
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             Object o = parser.readObject();
             if (o instanceof PKCS8EncryptedPrivateKeyInfo) {
                 if (passphrase == null || passphrase.length == 0) {
                     throw new SigningException(SigningException.Code.KEY_INVALID,
-                            file + ": the private key is encrypted; give its passphrase (--passphrase-file or SATCHEL_KEY_PASSPHRASE)");
+                            source + ": the private key is encrypted; give its passphrase (--passphrase-file or SATCHEL_KEY_PASSPHRASE)");
                 }
                 info = ((PKCS8EncryptedPrivateKeyInfo) o).decryptPrivateKeyInfo(
                         new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(passphrase));
@@ -196,23 +205,23 @@ public final class KeyFiles {
                 info = ((PEMKeyPair) o).getPrivateKeyInfo();
             } else if (o instanceof PEMEncryptedKeyPair) {
                 if (passphrase == null || passphrase.length == 0) {
-                    throw new SigningException(SigningException.Code.KEY_INVALID, file + ": the private key is encrypted; give its passphrase");
+                    throw new SigningException(SigningException.Code.KEY_INVALID, source + ": the private key is encrypted; give its passphrase");
                 }
                 info = ((PEMEncryptedKeyPair) o).decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(passphrase))
                         .getPrivateKeyInfo();
             } else {
                 throw new SigningException(SigningException.Code.KEY_INVALID,
-                        file + ": expected a PEM private key (PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), got "
+                        source + ": expected a PEM private key (PRIVATE KEY, ENCRYPTED PRIVATE KEY or EC PRIVATE KEY), got "
                                 + (o == null ? "nothing" : o.getClass().getSimpleName()));
             }
         } catch (PKCSException | org.bouncycastle.openssl.EncryptionException ex) {
-            throw new SigningException(SigningException.Code.KEY_INVALID, file + ": cannot decrypt the private key (wrong passphrase?)", ex);
+            throw new SigningException(SigningException.Code.KEY_INVALID, source + ": cannot decrypt the private key (wrong passphrase?)", ex);
         } catch (OperatorCreationException | IOException | IllegalArgumentException
                 | org.bouncycastle.util.encoders.DecoderException ex) {
             // DecoderException: damaged base64 inside the PEM armour.
-            throw new SigningException(SigningException.Code.KEY_INVALID, file + ": not a readable private key: " + ex.getMessage(), ex);
+            throw new SigningException(SigningException.Code.KEY_INVALID, source + ": not a readable private key: " + ex.getMessage(), ex);
         }
-        return fromPrivateKeyInfo(info, file.getFileName().toString());
+        return fromPrivateKeyInfo(info, source.contains("/") ? source.substring(source.lastIndexOf('/') + 1) : source);
     }
 
     private static SigningKey fromPrivateKeyInfo(PrivateKeyInfo info, String source) throws SigningException {
