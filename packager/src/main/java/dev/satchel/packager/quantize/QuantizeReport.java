@@ -17,14 +17,38 @@ import java.util.Locale;
  * @param kept layers mixed precision moved to a higher precision to pass the gate
  * @param keptBytes extra bytes those layers cost over their quantized form
  * @param warnings things the user should know (generated inputs, unbound dims)
+ * @param evaluation which inputs {@link #quality} was measured on; null when not evaluated
  */
 public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
-        List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings) {
+        List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings,
+        Evaluation evaluation) {
     public QuantizeReport {
         decisions = List.copyOf(decisions);
         quality = List.copyOf(quality);
         kept = List.copyOf(kept);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A report without evaluation inputs (not evaluated). */
+    public QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
+            List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings) {
+        this(mode, sourceBytes, outputBytes, decisions, quality, minCosine, kept, keptBytes, warnings, null);
+    }
+
+    /**
+     * The inputs the models were evaluated on.
+     *
+     * @param userSupplied true for samples read from a folder ({@link EvalSpec#withInputs}), false
+     *     for inputs generated from the input signature
+     * @param samples how many input sets
+     * @param seed the generator's seed; meaningless (0) for user-supplied inputs
+     */
+    public record Evaluation(boolean userSupplied, int samples, long seed) {
+        public Evaluation {
+            if (samples < 1) {
+                throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+            }
+        }
     }
 
     /** True when a gate was set and the final model meets it. */
@@ -65,6 +89,14 @@ public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputByt
                     .append(", \"top1_agreement\": ").append(num(q.top1Agreement())).append("}");
         }
         b.append(quality.isEmpty() ? "],\n" : "\n  ],\n");
+        b.append("  \"evaluation\": ");
+        if (evaluation == null) {
+            b.append("null,\n");
+        } else {
+            b.append("{\"inputs\": ").append(str(evaluation.userSupplied() ? "user-supplied" : "generated"))
+                    .append(", \"samples\": ").append(evaluation.samples())
+                    .append(", \"seed\": ").append(evaluation.userSupplied() ? "null" : Long.toString(evaluation.seed())).append("},\n");
+        }
         b.append("  \"gate\": ");
         if (Double.isNaN(minCosine)) {
             b.append("null,\n");

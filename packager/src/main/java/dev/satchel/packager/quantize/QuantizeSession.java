@@ -38,9 +38,14 @@ public final class QuantizeSession {
      * @param source the float model
      * @param output where to write the quantized model
      * @param options what to quantize
-     * @param eval how to generate evaluation inputs
+     * @param eval the evaluation inputs: generated from the signature, or user-supplied samples
+     *     ({@link EvalSpec#withInputs}); int8-static also calibrates on them when
+     *     {@code calibration} is null
      * @param evaluate whether to run the models in ONNX Runtime at all
      * @param minCosine the gate (lowest acceptable mean cosine of any output), NaN for none
+     * @param calibration int8-static: a folder of calibration samples (same format as evaluation
+     *     inputs), or null to calibrate on the evaluation inputs
+     * @param calibrationMethod int8-static: how activation ranges are taken from the samples
      */
     public record Request(Path source, Path output, QuantizeOptions options, EvalSpec eval, boolean evaluate, double minCosine,
             Path calibration, CalibrationMethod calibrationMethod) {
@@ -97,8 +102,12 @@ public final class QuantizeSession {
         }
         Path tmp = Files.createTempDirectory("satchel-quantize");
         try (OrtEvaluator eval = new OrtEvaluator(req.source(), model.proto().getGraph(), req.eval())) {
-            warnings.add("evaluation inputs were generated from the input signature (" + req.eval().samples()
-                    + " samples, seed " + req.eval().seed() + "); pass real inputs for a sharper measurement");
+            QuantizeReport.Evaluation inputs = new QuantizeReport.Evaluation(req.eval().userSupplied(), eval.samples(),
+                    req.eval().userSupplied() ? 0 : req.eval().seed());
+            if (!req.eval().userSupplied()) {
+                warnings.add("evaluation inputs were generated from the input signature (" + req.eval().samples()
+                        + " samples, seed " + req.eval().seed() + "); pass real inputs (--eval-inputs) for a sharper measurement");
+            }
             for (String w : eval.warnings()) {
                 if (w.startsWith("unbound:")) {
                     warnings.add("symbolic dimension '" + w.substring(8) + "' was not bound with --dim; evaluated with 1");
@@ -123,13 +132,13 @@ public final class QuantizeSession {
                 }
             }
             QuantizeReport partial = new QuantizeReport(req.options().mode(), sourceBytes, 0, best.result.decisions(),
-                    best.quality, req.minCosine(), kept, keptBytes, warnings);
+                    best.quality, req.minCosine(), kept, keptBytes, warnings, inputs);
             if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
                 throw new GateFailedException(partial);
             }
             ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
-                    best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings);
+                    best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings, inputs);
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -187,9 +196,9 @@ public final class QuantizeSession {
             ModelWriter.write(model.withProto(model.proto().toBuilder().setGraph(g).build()), calib, WriteOptions.allInline());
             List<Map<String, ai.onnxruntime.OnnxTensor>> samples = null;
             if (req.calibration() != null) {
-                samples = dev.satchel.packager.quantize.internal.CalibrationData.read(req.calibration());
+                samples = eval.readSamples(req.calibration(), "calibration data");
                 samples.forEach(m -> owned.addAll(m.values()));
-            } else {
+            } else if (!req.eval().userSupplied()) {
                 warnings.add("int8-static was calibrated on " + req.eval().samples()
                         + " generated inputs; pass --calibration DIR with real samples for usable activation ranges");
             }

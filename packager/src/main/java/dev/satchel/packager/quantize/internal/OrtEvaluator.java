@@ -22,34 +22,77 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Runs a reference model once on generated inputs and compares candidate models against it, in
- * ONNX Runtime on the CPU with one thread (results do not depend on thread scheduling).
+ * Runs a reference model once on the evaluation inputs (generated from the signature, or
+ * user-supplied samples) and compares candidate models against it, in ONNX Runtime on the CPU with
+ * one thread (results do not depend on thread scheduling).
  * Not thread-safe; close it to release the native tensors.
  */
 public final class OrtEvaluator implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
     private final List<Map<String, float[]>> reference = new ArrayList<>();
-    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    /** Per sample, the reference outputs' shapes (user-supplied samples may differ in size). */
+    private final List<Map<String, long[]>> shapes = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private Map<String, CalibrationData.Signature> signature = Map.of();
 
     /**
      * @param source the float model (graph proto used to find embedding-table index inputs)
      */
-    public OrtEvaluator(Path referenceModel, Onnx.GraphProto source, EvalSpec spec) throws QuantizeException {
+    public OrtEvaluator(Path referenceModel, Onnx.GraphProto source, EvalSpec spec) throws java.io.IOException {
+        boolean ok = false;
         try (OrtSession s = open(referenceModel)) {
-            Map<String, Long> tableRows = indexedTables(source);
-            for (int i = 0; i < spec.samples(); i++) {
-                inputs.add(generate(s, spec, tableRows, symbols(source), spec.seed() + i));
+            signature = signature(s, source);
+            if (spec.userSupplied()) {
+                inputs.addAll(CalibrationData.read(spec.inputs(), signature, "evaluation inputs"));
+            } else {
+                Map<String, Long> tableRows = indexedTables(source);
+                for (int i = 0; i < spec.samples(); i++) {
+                    inputs.add(generate(s, spec, tableRows, symbols(source), spec.seed() + i));
+                }
             }
             for (Map<String, OnnxTensor> in : inputs) {
-                reference.add(run(s, in));
+                Map<String, long[]> sh = new LinkedHashMap<>();
+                reference.add(run(s, in, sh));
+                shapes.add(sh);
             }
+            ok = true;
         } catch (OrtException e) {
-            close();
             throw new QuantizeException(QuantizeException.Code.RUNTIME_FAILED,
                     "ONNX Runtime could not run the original model: " + e.getMessage(), e);
+        } finally {
+            if (!ok) {
+                close();
+            }
         }
+    }
+
+    /** How many input sets the models are evaluated on. */
+    public int samples() {
+        return inputs.size();
+    }
+
+    /**
+     * Reads a folder of samples (see {@link CalibrationData}) checked against the reference model's
+     * inputs. The caller closes the tensors.
+     */
+    public List<Map<String, OnnxTensor>> readSamples(Path dir, String what) throws java.io.IOException {
+        return CalibrationData.read(dir, signature, what);
+    }
+
+    /** The model's inputs as ONNX Runtime reports them, with symbol names from the graph. */
+    private static Map<String, CalibrationData.Signature> signature(OrtSession s, Onnx.GraphProto g) throws OrtException,
+            QuantizeException {
+        Map<String, List<String>> symbols = symbols(g);
+        Map<String, CalibrationData.Signature> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> e : s.getInputInfo().entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo ti)) {
+                throw new QuantizeException(QuantizeException.Code.BAD_INPUTS,
+                        "input '" + e.getKey() + "' is not a tensor; the models cannot be evaluated on it");
+            }
+            out.put(e.getKey(), new CalibrationData.Signature(ti.type, ti.getShape(), symbols.getOrDefault(e.getKey(), List.of())));
+        }
+        return out;
     }
 
     /**
@@ -123,7 +166,7 @@ public final class OrtEvaluator implements AutoCloseable {
             Map<String, double[]> acc = new LinkedHashMap<>();
             Map<String, List<Double>> cos = new LinkedHashMap<>();
             for (int i = 0; i < inputs.size(); i++) {
-                Map<String, float[]> out = run(s, inputs.get(i));
+                Map<String, float[]> out = run(s, inputs.get(i), new LinkedHashMap<>());
                 for (Map.Entry<String, float[]> e : reference.get(i).entrySet()) {
                     float[] ref = e.getValue();
                     float[] q = out.get(e.getKey());
@@ -148,7 +191,7 @@ public final class OrtEvaluator implements AutoCloseable {
                     a[1] += err;
                     double c = nr == 0 && nq == 0 ? 1 : (nr == 0 || nq == 0 ? 0 : dot / Math.sqrt(nr * nq));
                     cos.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(c);
-                    long[] shape = shapes.get(e.getKey());
+                    long[] shape = shapes.get(i).get(e.getKey());
                     if (shape != null && shape.length == 2 && shape[1] > 1) {
                         int rows = (int) shape[0];
                         int cols = (int) shape[1];
@@ -185,7 +228,8 @@ public final class OrtEvaluator implements AutoCloseable {
         return best;
     }
 
-    private Map<String, float[]> run(OrtSession s, Map<String, OnnxTensor> in) throws OrtException {
+    private static Map<String, float[]> run(OrtSession s, Map<String, OnnxTensor> in, Map<String, long[]> shapes)
+            throws OrtException {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (OrtSession.Result r = s.run(in)) {
             for (Map.Entry<String, OnnxValue> e : r) {
@@ -196,7 +240,7 @@ public final class OrtEvaluator implements AutoCloseable {
                 if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16 && type != OnnxJavaType.DOUBLE) {
                     continue;
                 }
-                shapes.putIfAbsent(e.getKey(), t.getInfo().getShape());
+                shapes.put(e.getKey(), t.getInfo().getShape());
                 out.put(e.getKey(), toFloats(t));
             }
         }
