@@ -39,20 +39,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantize",
         header = "Quantize a model to int8, int4, fp16 or int8-static QDQ.",
         description = {
-            "Quantize a float32 ONNX model. int8 (default): dynamic int8 MatMul/Gemm with per-channel weights,",
-            "int8 embedding tables, int8 Conv weights. int4: 4-bit MatMul weights (MatMulNBits) and 4-bit embedding",
-            "tables. fp16: float16 weights and compute, float32 graph inputs/outputs.",
-            "After quantizing, the original and the quantized model run in ONNX Runtime on inputs generated from",
-            "the signature, and the agreement of every output is reported. --min-cosine makes it a gate: layers",
-            "that hurt most are kept in higher precision until the gate passes.",
+            "Quantize a float32 ONNX model. int8 (default): dynamic int8 MatMul/Gemm with",
+            "per-channel weights, int8 embedding tables, int8 Conv weights. int4: 4-bit",
+            "MatMul weights (MatMulNBits) and 4-bit embedding tables. fp16: float16",
+            "weights and compute, float32 graph inputs/outputs.",
+            "After quantizing, the original and the quantized model run in ONNX Runtime",
+            "on your samples (--eval-inputs) or on inputs generated from the signature,",
+            "and the agreement of every output is reported. --min-cosine makes it a",
+            "gate: the layers that hurt most are kept in higher precision until it passes.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  satchel quantize model.onnx -o model-int8.onnx",
-            "  satchel quantize example:minilm -o minilm-int8.onnx --mode int8 --min-cosine 0.99 \\",
+            "  satchel quantize example:minilm -o minilm-int8.onnx --min-cosine 0.99 \\",
             "      --dim batch_size=1 --dim sequence_length=128 --report minilm-int8.json",
-            "  satchel quantize model.onnx -o model-int4.onnx --mode int4 --block-size 32 --no-eval",
-            "  satchel quantize model.onnx -o model-qdq.onnx --mode int8-static --calibration samples/ --calibration-method PERCENTILE",
+            "  satchel quantize model.onnx -o model-int8.onnx --eval-inputs samples/",
+            "  satchel quantize model.onnx -o model-int4.onnx --mode int4 --no-eval",
+            "  satchel quantize model.onnx -o model-qdq.onnx --mode int8-static \\",
+            "      --calibration samples/ --calibration-method PERCENTILE",
         })
 final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Float32 model (.onnx), or example:minilm.")
@@ -89,7 +93,8 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--block-size", paramLabel = "N", defaultValue = "32", description = "int4 block size: 16, 32, 64 or 128 (default: ${DEFAULT-VALUE}).")
     int blockSize;
 
-    @Option(names = "--zero-points", description = "int4 with a zero point per block (default: symmetric, no zero points).")
+    @Option(names = "--zero-points", description = {"Weights with zero points (default: symmetric, none): int4 with one per block;",
+            "int8-static with uint8 weights, one per channel (what QNN's HTP NPU takes)."})
     boolean zeroPoints;
 
     @Option(names = "--force", description = "Quantize even if the model is already quantized.")
@@ -106,7 +111,13 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--no-eval", description = "Do not run the models in ONNX Runtime (no quality figures, no gate).")
     boolean noEval;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "8", description = "Evaluation samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-inputs", paramLabel = "DIR",
+            description = "Evaluate on these samples instead of generated inputs: a folder with one sub-folder per sample "
+                    + "holding <input>.npy or <input>.pb files, one per model input.")
+    Path evalInputs;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "8",
+            description = "Generated evaluation samples (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--input-range", paramLabel = "NAME=LO:HI",
@@ -147,6 +158,17 @@ final class QuantizeCommand implements Callable<Integer> {
         if (noEval && minCosine != null) {
             throw new CliException(ExitCode.USAGE, "--min-cosine needs evaluation; drop --no-eval");
         }
+        if (evalInputs != null) {
+            if (noEval) {
+                throw new CliException(ExitCode.USAGE, "--eval-inputs needs evaluation; drop --no-eval");
+            }
+            for (String generatedOnly : List.of("--samples", "--input-range")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(generatedOnly)) {
+                    throw new CliException(ExitCode.USAGE, generatedOnly + " applies to generated inputs; --eval-inputs uses "
+                            + "every sample folder as it is");
+                }
+            }
+        }
         if (noGate && minCosine != null) {
             throw new CliException(ExitCode.USAGE, "--min-cosine and --no-gate cannot both be given");
         }
@@ -163,7 +185,8 @@ final class QuantizeCommand implements Callable<Integer> {
                     .withExcludeNodes(new LinkedHashSet<>(excludeNodes)).withMinWeightElements(minWeightSize)
                     .withPerChannel(!perTensor).withForce(force).withBlockSize(blockSize).withSymmetric(!zeroPoints)
                     .withInt8Format(int8Format);
-            eval = EvalSpec.defaults().withDims(dims.bindings()).withSamples(samples).withIntRanges(ranges());
+            eval = EvalSpec.defaults().withDims(dims.bindings()).withSamples(samples).withIntRanges(ranges())
+                    .withInputs(evalInputs);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
@@ -258,6 +281,10 @@ final class QuantizeCommand implements Callable<Integer> {
         if (written) {
             out.printf(Locale.ROOT, "%s: %s -> %s (%s), %d layers quantized, %d left in float%n", r.mode(), Sizes.bytes(r.sourceBytes()),
                     Sizes.bytes(r.outputBytes()), output, r.quantizedLayers(), r.decisions().size() - r.quantizedLayers());
+        }
+        if (r.evaluation() != null) {
+            out.printf(Locale.ROOT, "  evaluated on %d %s%n", r.evaluation().samples(), r.evaluation().userSupplied()
+                    ? "user-supplied samples from " + evalInputs : "generated input sets (seed " + r.evaluation().seed() + ")");
         }
         for (OutputQuality q : r.quality()) {
             out.printf(Locale.ROOT, "  %s: cosine %.5f (min %.5f), SQNR %.1f dB, max abs error %.4g%s%n", q.name(), q.meanCosine(),
