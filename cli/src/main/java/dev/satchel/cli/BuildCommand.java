@@ -148,16 +148,23 @@ final class BuildCommand implements Callable<Integer> {
         steps.start("model");
         Path source = ModelPaths.resolve(cfg.model());
         String sourceHash = sha256(source);
+        OnnxModel sourceModel = ModelReader.read(source);
+        String sourceKey = withExternalData(sourceModel, sourceHash);
         long sourceBytes = Files.size(source);
+        for (String loc : sourceModel.externalDataLocations()) {
+            sourceBytes += Files.size(sourceModel.baseDir().resolve(loc));
+        }
         steps.done("model", source.getFileName() + ", " + Sizes.bytes(sourceBytes));
         Path model = source;
         Optional<String> quantJson = Optional.empty();
         String quantMethod = "none";
         if (cfg.quantize().isPresent()) {
             BuildConfig.Quantize q = cfg.quantize().get();
-            Path qModel = cache.resolve("model.quantized.onnx");
+            // A folder of its own: a quantized model may have an external data file beside it.
+            Path qDir = cache.resolve("quantized");
+            Path qModel = qDir.resolve("model.onnx");
             Path qReport = dist.resolve("quantize-report.json");
-            String key = hash("quantize/1", tool, sourceHash, q.toString(), cfg.evaluation().toString(),
+            String key = hash("quantize/2", tool, sourceKey, q.toString(), cfg.evaluation().toString(),
                     cfg.dims().toString(), q.calibration().isPresent() ? folderHash(q.calibration().get()) : "");
             steps.start("quantize");
             boolean gateFailed;
@@ -167,16 +174,18 @@ final class BuildCommand implements Callable<Integer> {
                 steps.skipped("quantize");
             } else {
                 state.remove("quantize");
-                Files.deleteIfExists(qModel);
-                Path tmp = qModel.resolveSibling(qModel.getFileName() + ".tmp");
-                QuantizeOutcome r = quantizeStep.run(cfg, q, source, tmp);
+                deleteTree(qDir);
+                Path tmpDir = cache.resolve("quantized.tmp");
+                deleteTree(tmpDir);
+                Files.createDirectories(tmpDir);
+                QuantizeOutcome r = quantizeStep.run(cfg, q, source, tmpDir.resolve(qModel.getFileName()));
                 writeAtomically(qReport, r.reportJson());
                 gateFailed = !r.gatePassed();
                 if (gateFailed) {
-                    Files.deleteIfExists(tmp);
+                    deleteTree(tmpDir);
                     steps.failed("quantize", r.summary());
                 } else {
-                    Files.move(tmp, qModel, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(tmpDir, qDir, StandardCopyOption.ATOMIC_MOVE);
                     steps.done("quantize", r.summary());
                 }
                 state.setProperty("quantize", key);
@@ -194,6 +203,8 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         String modelHash = model == source ? sourceHash : sha256(model);
+        OnnxModel shipped = model == source ? sourceModel : ModelReader.read(model);
+        String modelKey = model == source ? sourceKey : withExternalData(shipped, modelHash);
 
         // 2. check every device and write the reports (report.json is the source of the others)
         String bundleFile = cfg.bundle().name() + "-" + cfg.bundle().version() + ".satchel";
@@ -205,7 +216,7 @@ final class BuildCommand implements Callable<Integer> {
                 profileHashes.append(sha256(d.profile().get()));
             }
         }
-        String checkKey = hash("check/1", tool, modelHash, cfg.model(), Long.toString(sourceBytes), cfg.devices().toString(),
+        String checkKey = hash("check/2", tool, modelKey, cfg.model(), Long.toString(sourceBytes), cfg.devices().toString(),
                 profileHashes.toString(), cfg.dims().toString(), quantJson.orElse(""), cfg.bundle().toString(),
                 timestamp ? clock.instant().toString() : "");
         Path reportFile = dist.resolve(ReportFormat.JSON.fileName());
@@ -227,11 +238,7 @@ final class BuildCommand implements Callable<Integer> {
                                 + " or add profile: FILE)")));
                 reqs.add(new DeviceRequirement(d.id(), d.mustPass(), d.mayWarn(), d.acceleratorShare()));
             }
-            OnnxModel m = ModelReader.read(model);
-            if (m.facts().externalDataBytes() > 0) {
-                throw new CliException(ExitCode.INPUT_INVALID, model + ": models with external data files are not"
-                        + " supported by satchel build yet; use satchel pack");
-            }
+            OnnxModel m = shipped;
             CheckReport cr = new CompatibilityChecker(ExecutionProviderCatalogue.builtIn()).check(m, targets,
                     new CheckOptions(cfg.dims(), OptionalLong.empty()));
             writeAtomically(checkFile, CheckReportJson.toJson(cr) + "\n");
@@ -269,7 +276,7 @@ final class BuildCommand implements Callable<Integer> {
         steps.start("sign");
         SigningKey key = loadKey(cfg.signing(), cache);
         boolean throwaway = cfg.signing().kind() == BuildConfig.Signing.Kind.THROWAWAY;
-        String packKey = hash("pack/1", tool, modelHash, sha256(reportFile), sha256(checkFile), cfg.bundle().toString(),
+        String packKey = hash("pack/2", tool, modelKey, sha256(reportFile), sha256(checkFile), cfg.bundle().toString(),
                 quantMethod, key.publicKey().keyId());
         if (packKey.equals(state.getProperty("pack")) && Files.isRegularFile(bundle)) {
             steps.skipped("sign");
@@ -278,7 +285,7 @@ final class BuildCommand implements Callable<Integer> {
             state.remove("pack");
             steps.done("sign", throwaway ? "THROWAWAY key (not for release)" : key.description());
             steps.start("pack");
-            pack(cfg, model, reportFile, checkFile, quantMethod, tool, key, bundle);
+            pack(cfg, shipped, reportFile, checkFile, quantMethod, tool, key, bundle);
             state.setProperty("pack", packKey);
             save(state, stateFile);
             steps.done("pack", bundle.getFileName() + ", " + Sizes.bytes(Files.size(bundle)));
@@ -359,11 +366,17 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private void pack(BuildConfig cfg, Path model, Path reportFile, Path checkFile, String quantMethod, String tool,
+    private void pack(BuildConfig cfg, OnnxModel model, Path reportFile, Path checkFile, String quantMethod, String tool,
             SigningKey key, Path bundle) throws Exception {
         // report.json is a signed entry: its SHA-256 sits in the manifest the signature covers.
-        BundleSpec bs = BundleSpec.of(cfg.bundle().name(), cfg.bundle().version(),
-                List.of(BundleInput.of("model.onnx", model), BundleInput.of("report.json", reportFile)))
+        // External data files keep their location (relative to the model), so the model in the
+        // bundle finds them where the installed bundle puts them.
+        List<BundleInput> inputs = new ArrayList<>(List.of(BundleInput.of("model.onnx", model.file())));
+        for (String loc : model.externalDataLocations()) {
+            inputs.add(BundleInput.of(loc, model.baseDir().resolve(loc)));
+        }
+        inputs.add(BundleInput.of("report.json", reportFile));
+        BundleSpec bs = BundleSpec.of(cfg.bundle().name(), cfg.bundle().version(), inputs)
                 .withDisplayVersion(cfg.bundle().displayVersion())
                 .withMinOnnxRuntime(cfg.bundle().minOnnxRuntime())
                 .withCompatibility(PackCommand.claimsFromCheckReport(checkFile), 0, List.of())
@@ -488,6 +501,31 @@ final class BuildCommand implements Callable<Integer> {
             return HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The model file's digest, extended by each external data file's name and digest. */
+    private static String withExternalData(OnnxModel m, String modelHash) throws IOException {
+        List<String> locs = m.externalDataLocations();
+        if (locs.isEmpty()) {
+            return modelHash;
+        }
+        List<String> parts = new ArrayList<>(List.of("model+data/1", modelHash));
+        for (String loc : locs) {
+            parts.add(loc);
+            parts.add(sha256(m.baseDir().resolve(loc)));
+        }
+        return hash(parts.toArray(String[]::new));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -245,15 +246,90 @@ class BuildCommandTest {
         }
     }
 
+    /** mlp.onnx with its weights in mlp.onnx.data beside it. */
+    private void externalDataModel() throws Exception {
+        dev.satchel.model.ModelWriter.write(dev.satchel.model.OnnxModel.of(TinyModels.mlp(), dir), dir.resolve("mlp.onnx"),
+                dev.satchel.model.WriteOptions.externalAbove(64));
+        assertTrue(Files.isRegularFile(dir.resolve("mlp.onnx.data")));
+        assertEquals(List.of("mlp.onnx.data"), dev.satchel.model.ModelReader.read(dir.resolve("mlp.onnx")).externalDataLocations());
+    }
+
+    @Test
+    void build_externalDataModel_bundlesTheDataFileAndNoticesWhenItChanges() throws Exception {
+        externalDataModel();
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        Path bundle = dir.resolve("out/mlp-3.satchel");
+        try (ZipFile z = new ZipFile(bundle.toFile())) {
+            assertTrue(Files.mismatch(dir.resolve("mlp.onnx.data"), writeEntry(z, "mlp.onnx.data")) < 0);
+            assertTrue(Files.mismatch(dir.resolve("mlp.onnx"), writeEntry(z, "model.onnx")) < 0);
+        }
+        CliRun verify = CliRun.of("verify", bundle.toString(), "--public-key",
+                dir.resolve("out/.satchel-cache/THROWAWAY-signing-key.pub").toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+        assertTrue(Files.readString(dir.resolve("out/report.json")).contains("mlp.onnx"));
+
+        CliRun same = CliRun.of("build", config.toString());
+        assertTrue(same.out().matches("(?s).*check +unchanged, skipped.*"), same.out());
+        // New weights, same size, .onnx file untouched: the data file's digest is part of the key.
+        byte[] data = Files.readAllBytes(dir.resolve("mlp.onnx.data"));
+        data[data.length - 1] ^= 0x40;
+        Files.write(dir.resolve("mlp.onnx.data"), data);
+        CliRun changed = CliRun.of("build", config.toString());
+        assertEquals(0, changed.exit(), changed.out() + changed.err());
+        assertFalse(changed.out().matches("(?s).*check +unchanged, skipped.*"), changed.out());
+        assertFalse(changed.out().matches("(?s).*pack +unchanged, skipped.*"), changed.out());
+        try (ZipFile z = new ZipFile(bundle.toFile())) {
+            assertTrue(Files.mismatch(dir.resolve("mlp.onnx.data"), writeEntry(z, "mlp.onnx.data")) < 0);
+        }
+    }
+
+    @Test
+    void build_externalDataModelQuantized_shipsTheQuantizedFolder() throws Exception {
+        externalDataModel();
+        withQuantize();
+        int[] calls = {0};
+        BuildCommand.QuantizeStep writesExternal = (cfg, q, source, out) -> {
+            calls[0]++;
+            dev.satchel.model.ModelWriter.write(dev.satchel.model.ModelReader.read(source), out,
+                    dev.satchel.model.WriteOptions.externalAbove(64));
+            return new BuildCommand.QuantizeOutcome(QUANT_REPORT, true, "fake");
+        };
+        CliRun r = build(writesExternal);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.isRegularFile(dir.resolve("out/.satchel-cache/quantized/model.onnx.data")));
+        try (ZipFile z = new ZipFile(dir.resolve("out/mlp-3.satchel").toFile())) {
+            assertTrue(Files.mismatch(dir.resolve("out/.satchel-cache/quantized/model.onnx.data"),
+                    writeEntry(z, "model.onnx.data")) < 0);
+        }
+        assertFalse(Files.exists(dir.resolve("out/.satchel-cache/quantized.tmp")));
+        assertEquals(0, build(writesExternal).exit());
+        assertEquals(1, calls[0], "quantize ran again with nothing changed");
+    }
+
+    private Path writeEntry(ZipFile z, String name) throws Exception {
+        java.util.zip.ZipEntry e = z.getEntry(name);
+        assertTrue(e != null, "bundle entry " + name);
+        Path p = Files.createTempFile(dir, "entry-", ".bin");
+        try (java.io.InputStream in = z.getInputStream(e)) {
+            Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return p;
+    }
+
     /** Runs satchel build with a fake quantize step (no ONNX Runtime): copies the model, reports as given. */
     private CliRun buildWithFakeQuantize(boolean gatePasses, int[] calls) {
-        BuildCommand cmd = new BuildCommand();
-        cmd.quantizeStep = (cfg, q, source, out) -> {
+        return build((cfg, q, source, out) -> {
             calls[0]++;
             Files.copy(source, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             String report = QUANT_REPORT.replace("\"passed\": true", "\"passed\": " + gatePasses);
             return new BuildCommand.QuantizeOutcome(report, gatePasses, gatePasses ? "fake" : "gate failed (fake)");
-        };
+        });
+    }
+
+    private CliRun build(BuildCommand.QuantizeStep step) {
+        BuildCommand cmd = new BuildCommand();
+        cmd.quantizeStep = step;
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         picocli.CommandLine cl = new picocli.CommandLine(cmd);
@@ -304,7 +380,7 @@ class BuildCommandTest {
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("FAILED: gate failed (fake)"), r.out());
         assertFalse(Files.exists(dir.resolve("out/mlp-3.satchel")));
-        assertFalse(Files.exists(dir.resolve("out/.satchel-cache/model.quantized.onnx")));
+        assertFalse(Files.exists(dir.resolve("out/.satchel-cache/quantized/model.onnx")));
         String junit = Files.readString(dir.resolve("out/junit.xml"));
         assertTrue(junit.contains("<failure type=\"quantization-gate\""), junit);
         assertTrue(Files.readString(dir.resolve("out/report.md")).contains("**FAILED**"));

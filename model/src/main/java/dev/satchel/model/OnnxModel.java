@@ -2,11 +2,14 @@ package dev.satchel.model;
 
 import dev.satchel.model.internal.ExternalData;
 import dev.satchel.model.internal.FactsCollector;
+import dev.satchel.model.internal.Tensors;
 import dev.satchel.model.onnx.Onnx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * A parsed ONNX model. Tensor bytes are views into the memory-mapped model file or its external
@@ -61,6 +64,22 @@ public final class OnnxModel {
     /** Size of the .onnx file; -1 for models built in memory. */
     public long fileBytes() {
         return fileBytes;
+    }
+
+    /**
+     * The external data files the model's tensors name ({@code location} entries, relative to
+     * {@link #baseDir()}), each once, sorted; empty for a self-contained model. Not checked here:
+     * reading a tensor validates its location.
+     */
+    public List<String> externalDataLocations() {
+        TreeSet<String> out = new TreeSet<>();
+        Tensors.forEach(proto, t -> {
+            if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
+                t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+                        .forEach(e -> out.add(e.getValue()));
+            }
+        });
+        return List.copyOf(out);
     }
 
     public ModelFacts facts() {
