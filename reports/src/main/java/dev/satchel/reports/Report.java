@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.satchel.reports.internal.HtmlRenderer;
 import dev.satchel.reports.internal.JUnitRenderer;
+import dev.satchel.reports.internal.LabSection;
 import dev.satchel.reports.internal.Json;
 import dev.satchel.reports.internal.MarkdownRenderer;
 import dev.satchel.reports.internal.ReportBuilder;
@@ -29,7 +30,8 @@ public final class Report {
     /**
      * Builds a report from typed inputs.
      *
-     * @throws ReportException {@code INVALID_INPUT} when the quantization report is not a satchel.quantize.report/v1 document
+     * @throws ReportException {@code INVALID_INPUT} when the quantization report is not a
+     *     satchel.quantize.report/v1 document, or the lab report not a readable satchel.lab/v1 one
      * @throws IllegalArgumentException when a requirement names a device that was not checked
      */
     public static Report build(ReportInputs inputs) throws ReportException {
@@ -40,7 +42,8 @@ public final class Report {
      * Reads a report.json document.
      *
      * @throws ReportException {@code NOT_JSON}, {@code WRONG_SCHEMA} (not satchel.report/v1), or
-     *     {@code INVALID_FIELD} naming the JSON pointer of a missing or mistyped field
+     *     {@code INVALID_FIELD} naming the JSON pointer of a missing or mistyped field (the optional
+     *     {@code lab} section included)
      */
     public static Report parse(String text) throws ReportException {
         JsonNode n;
@@ -75,6 +78,18 @@ public final class Report {
             require(n, p + "/memory/totalBytes", JsonNode::isIntegralNumber, "an integer");
             require(n, p + "/accelerators", JsonNode::isArray, "an array");
             require(n, p + "/findings", JsonNode::isArray, "an array");
+        }
+        JsonNode lab = n.path("lab");
+        if (!lab.isMissingNode() && !lab.isNull()) {
+            require(n, "/lab", JsonNode::isObject, "an object");
+            if (!lab.path("schema").asText("").equals(ReportBuilder.LAB_SCHEMA)) {
+                throw new ReportException(ReportException.Code.INVALID_FIELD, "/lab/schema: expected "
+                        + ReportBuilder.LAB_SCHEMA + ", got " + lab.path("schema"));
+            }
+            String problem = LabSection.problem(lab, "/lab");
+            if (problem != null) {
+                throw new ReportException(ReportException.Code.INVALID_FIELD, problem);
+            }
         }
         return new Report((ObjectNode) n);
     }

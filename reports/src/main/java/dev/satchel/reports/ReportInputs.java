@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param bundle the bundle when one was packed
  * @param tool tool name and version recorded in the report, e.g. {@code satchel 0.1.0}
  * @param generatedAt explicit timestamp; empty for fully reproducible output
+ * @param labJson the {@code satchel.lab/v1} document of a device lab run of this model
+ *     (docs/device-lab.md), embedded as the optional {@code lab} section; empty for none
  */
 public record ReportInputs(String modelSource, String modelSha256, ModelFacts facts, long sourceBytes,
         CheckReport check, Optional<String> quantizationJson, List<DeviceRequirement> requirements,
-        Optional<BundleInfo> bundle, String tool, Optional<Instant> generatedAt) {
+        Optional<BundleInfo> bundle, String tool, Optional<Instant> generatedAt, Optional<String> labJson) {
     public ReportInputs {
         Objects.requireNonNull(modelSource, "modelSource");
         Objects.requireNonNull(modelSha256, "modelSha256");
@@ -35,8 +37,23 @@ public record ReportInputs(String modelSource, String modelSha256, ModelFacts fa
         Objects.requireNonNull(bundle, "bundle");
         Objects.requireNonNull(tool, "tool");
         Objects.requireNonNull(generatedAt, "generatedAt");
+        Objects.requireNonNull(labJson, "labJson");
         if (sourceBytes < 0) {
             throw new IllegalArgumentException("sourceBytes must be >= 0");
         }
+    }
+
+    /** Inputs without a device lab section (what {@code satchel build} reports). */
+    public ReportInputs(String modelSource, String modelSha256, ModelFacts facts, long sourceBytes, CheckReport check,
+            Optional<String> quantizationJson, List<DeviceRequirement> requirements, Optional<BundleInfo> bundle,
+            String tool, Optional<Instant> generatedAt) {
+        this(modelSource, modelSha256, facts, sourceBytes, check, quantizationJson, requirements, bundle, tool,
+                generatedAt, Optional.empty());
+    }
+
+    /** The same inputs with a device lab document ({@code satchel.lab/v1} JSON text). */
+    public ReportInputs withLab(String labJson) {
+        return new ReportInputs(modelSource, modelSha256, facts, sourceBytes, check, quantizationJson, requirements,
+                bundle, tool, generatedAt, Optional.of(labJson));
     }
 }

@@ -34,6 +34,8 @@ class JUnitXmlSchemaTest {
             String xml = Report.build(ReportFixtures.inputs(dir, quantized)).render(ReportFormat.JUNIT);
             validator().validate(new StreamSource(new StringReader(xml)));
         }
+        String lab = Report.build(ReportFixtures.labInputs(dir)).render(ReportFormat.JUNIT);
+        validator().validate(new StreamSource(new StringReader(lab)));
     }
 
     @Test

@@ -47,7 +47,57 @@ final class ReportFixtures {
             }
             """;
 
+    /**
+     * Shaped like LabReport.toJson (satchel.lab/v1, docs/device-lab.md) for the tiny MLP: two runs
+     * that agree, one predicted to fit but OOM-killed, and one predicted not to fit that ran when
+     * forced (a pessimistic estimate). Figures are made up; the shape is the lab's.
+     */
+    static final String LAB = """
+            {
+              "schema" : "satchel.lab/v1",
+              "createdAt" : "2026-11-26T02:00:00Z",
+              "image" : "satchel-lab-base:latest",
+              "hostCpus" : 2,
+              "hostCpu" : {"mhz" : 2596.1, "features" : ["avx-vnni", "avx2"]},
+              "cgroup" : "v1",
+              "allAgree" : false,
+              "results" : [ %s, %s, %s, %s ]
+            }
+            """.formatted(
+            labRow("android-go-1gb", 120, "1.54", 2, 1, 80, true, "pass", "0.1", "ran", 58_720_256L,
+                    "{\"cgroupPeakBytes\" : 58720256, \"processPeakRssBytes\" : 61865984, \"baselineRssBytes\" : 60817408,"
+                            + " \"sessionRssIncreaseBytes\" : 1048576, \"sessionMs\" : 12.5, \"runMs\" : [0.05, 0.04, 0.05],"
+                            + " \"medianRunMs\" : 0.05}", null, "0.5", true),
+            labRow("apple-iphone-15-pro", 3000, "2", 2, 1, 2000, true, "pass", "0.1", "ran", 57_671_680L,
+                    "{\"cgroupPeakBytes\" : 57671680, \"processPeakRssBytes\" : 61865984, \"baselineRssBytes\" : 60817408,"
+                            + " \"sessionRssIncreaseBytes\" : 1048576, \"sessionMs\" : 11.9, \"runMs\" : [0.04, 0.04, 0.05],"
+                            + " \"medianRunMs\" : 0.04}", null, "0.4", true),
+            labRow("samsung-galaxy-s24-snapdragon", 64, "2", 2, 1, 40, true, "warn", null, "oom_killed", 67_108_864L,
+                    "null", null, null, false),
+            labRow("browser-wasm-only", 100, "0.25", 2, 90, 80, false, "fail", "0.3", "refused", 41_943_040L,
+                    "null", "{\"outcome\" : \"ran\", \"exitCode\" : 0, \"cgroupPeakBytes\" : 73400320}", null, false));
+
+    private static String labRow(String device, long limitMib, String cpus, int threads, long estimateMib, long budgetMib,
+            boolean fits, String verdict, String latencyMs, String outcome, long peak, String measured, String enforcement,
+            String ratio, boolean agrees) {
+        long mib = 1024L * 1024;
+        return "{\"device\" : \"" + device + "\", \"memoryLimitBytes\" : " + limitMib * mib + ", \"cpus\" : " + cpus
+                + ", \"threads\" : " + threads + ", \"cpuRule\" : {\"deviceGmacPerSecond\" : 64, \"hostGmacPerSecondPerCpu\" : 41.5},"
+                + " \"model\" : \"mlp\", \"modelBytes\" : 3044, \"dims\" : {\"batch\" : 1},"
+                + " \"estimate\" : {\"totalBytes\" : " + estimateMib * mib + ", \"budgetBytes\" : " + budgetMib * mib
+                + ", \"fits\" : " + fits + ", \"verdict\" : \"" + verdict + "\", \"latencyMs\" : " + latencyMs + "},"
+                + " \"update\" : {\"exitCode\" : 0, \"output\" : \"" + (outcome.equals("refused") ? "up to date"
+                        : "installed mlp/mlp-1.bundle") + "\", \"cgroupPeakBytes\" : 48234496},"
+                + " \"outcome\" : \"" + outcome + "\", \"cgroupPeakBytes\" : " + peak + ", \"measured\" : " + measured
+                + ", \"latencyRatio\" : " + ratio + ", \"enforcement\" : " + enforcement + ", \"agrees\" : " + agrees + "}";
+    }
+
     private ReportFixtures() {}
+
+    /** The quantized report's inputs with the lab section. */
+    static ReportInputs labInputs(Path dir) throws Exception {
+        return inputs(dir, true).withLab(LAB);
+    }
 
     static Path writeModel(Path dir) throws Exception {
         Path f = dir.resolve("mlp.onnx");

@@ -39,6 +39,18 @@ class ReportSchemaTest {
     }
 
     @Test
+    void build_withLab_validatesAgainstDocumentedSchema() throws Exception {
+        validate(Report.build(ReportFixtures.labInputs(dir)).json());
+    }
+
+    @Test
+    void schema_labRowWithoutOutcome_isRejected() throws Exception {
+        String json = Report.build(ReportFixtures.labInputs(dir)).json().replaceFirst("\"outcome\" : \"ran\",", "");
+        IOException e = assertThrows(IOException.class, () -> validate(json));
+        assertTrue(e.getMessage().contains("'outcome' is a required property"), e.getMessage());
+    }
+
+    @Test
     void schema_reportWithoutPassed_isRejected() throws Exception {
         String json = ReportFixtures.report(dir).json().replace("\"passed\" : false,\n  \"model\"", "\"model\"");
         IOException e = assertThrows(IOException.class, () -> validate(json));

@@ -41,6 +41,7 @@ class SarifSchemaTest {
     void render_sarif_validatesAgainstSarif210Schema() throws Exception {
         validate(ReportFixtures.report(dir).render(ReportFormat.SARIF));
         validate(Report.build(ReportFixtures.inputs(dir, false)).render(ReportFormat.SARIF));
+        validate(Report.build(ReportFixtures.labInputs(dir)).render(ReportFormat.SARIF));
     }
 
     @Test

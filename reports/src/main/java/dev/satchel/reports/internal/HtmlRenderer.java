@@ -107,6 +107,7 @@ public final class HtmlRenderer {
 
         gates(b, r);
         devicesTable(b, r);
+        labSection(b, r);
         b.append("<h2>Charts</h2>\n<p class=\"note\">Memory and latency are estimates from the model graph and the device profile (docs/checker.md).</p>\n<div class=\"grid\">\n");
         memoryChart(b, r);
         acceleratorChart(b, r);
@@ -171,6 +172,118 @@ public final class HtmlRenderer {
         }
         b.append("</tbody></table>\n");
     }
+
+    // ---- device lab (the report's optional lab section) -------------------------------------------
+
+    private static void labSection(StringBuilder b, JsonNode r) {
+        JsonNode lab = r.path("lab");
+        if (!lab.isObject()) {
+            return;
+        }
+        List<LabSection.Row> rows = LabSection.rows(r);
+        long disagree = rows.stream().filter(x -> !x.agrees()).count();
+        b.append("<h2>Device lab</h2>\n<p class=\"meta\">")
+                .append(disagree == 0 ? "<span class=\"sev pass\">agree</span>every run agrees with the check"
+                        : "<span class=\"sev fail\">disagree</span>" + disagree + " of " + rows.size()
+                                + " runs disagree with the check")
+                .append(" · containers with each profile's memory limit and CPU quota · ")
+                .append(esc(lab.path("image").asText())).append(", ").append(lab.path("hostCpus").asLong())
+                .append(" host CPUs, cgroup ").append(esc(lab.path("cgroup").asText()));
+        if (Fmt.has(lab, "createdAt")) {
+            b.append(" · ").append(esc(lab.path("createdAt").asText()));
+        }
+        b.append("</p>\n");
+        labTable(b, rows);
+        b.append("<div class=\"grid\">\n");
+        labMemoryChart(b, rows);
+        b.append("</div>\n<p class=\"note\">Session RSS increase is what the estimate predicts; the cgroup peak adds ")
+                .append("the JVM and runtime around the session. The latency ratio compares an x86 container given the ")
+                .append("device's nominal CPU throughput with the check's estimate; it is informational ")
+                .append("(docs/device-lab.md).</p>\n");
+    }
+
+    private static void labTable(StringBuilder b, List<LabSection.Row> rows) {
+        b.append("<table id=\"lab\"><thead><tr><th>Device</th><th class=\"num\">Limit</th><th class=\"num\">CPUs</th>")
+                .append("<th>Model</th><th class=\"num\">Estimate</th><th class=\"num\">Budget</th><th>Predicted</th>")
+                .append("<th>Outcome</th><th class=\"num\">cgroup peak</th><th class=\"num\">Session RSS Δ</th>")
+                .append("<th class=\"num\">Latency (median)</th><th class=\"num\">Latency (est.)</th>")
+                .append("<th class=\"num\">Measured/est. latency</th><th>Agrees</th></tr></thead><tbody>\n");
+        for (LabSection.Row x : rows) {
+            b.append("<tr><td>").append(esc(x.device())).append("</td><td class=\"num\">").append(Fmt.bytes(x.limitBytes()))
+                    .append("</td><td class=\"num\">").append(esc(x.cpus())).append("</td><td>").append(esc(x.model()))
+                    .append("</td><td class=\"num\">").append(Fmt.bytes(x.estimateBytes())).append("</td><td class=\"num\">")
+                    .append(Fmt.bytes(x.budgetBytes())).append("</td><td>").append(x.predictedFit() ? "fits" : "does not fit")
+                    .append("</td><td>").append(esc(x.outcomeText())).append("</td><td class=\"num\">")
+                    .append(esc(x.peakText())).append("</td><td class=\"num\">").append(esc(x.rssText()))
+                    .append("</td><td class=\"num\">").append(esc(x.latencyText())).append("</td><td class=\"num\">")
+                    .append(esc(x.estimatedLatencyText())).append("</td><td class=\"num\">").append(esc(x.ratioText()))
+                    .append("</td><td>").append(x.agrees() ? "<span class=\"sev pass\">yes</span>"
+                            : "<span class=\"sev fail\">no</span>")
+                    .append("</td></tr>\n");
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    /**
+     * Measured vs estimated memory, one pair of bars per lab run on one linear scale: the estimate,
+     * and the session's RSS increase (or, for a run killed at its limit, the cgroup peak where it
+     * was killed); a dashed line marks the model budget when it is within the scale.
+     */
+    private static void labMemoryChart(StringBuilder b, List<LabSection.Row> rows) {
+        String caption = "Device lab: measured vs estimated memory per device run";
+        b.append("<figure><figcaption>").append(esc(caption)).append("</figcaption>\n");
+        double max = 1;
+        for (LabSection.Row x : rows) {
+            max = Math.max(max, Math.max(x.estimateBytes(), Math.max(x.sessionRssIncreaseBytes(), measuredForChart(x))));
+        }
+        max *= 1.1;
+        int plot = W - 200;
+        int row = 50;
+        int h = rows.size() * row + 22;
+        b.append("<svg class=\"chart\" data-chart=\"lab-memory\" role=\"img\" width=\"").append(W)
+                .append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(W).append(' ').append(h)
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>").append(esc(caption)).append("</title>\n");
+        for (int i = 0; i < rows.size(); i++) {
+            LabSection.Row x = rows.get(i);
+            int y = i * row;
+            String label = x.device() + " · " + x.model();
+            b.append("<text x=\"0\" y=\"").append(y + 12).append("\">").append(esc(clip(label, 80))).append("</text>");
+            labBar(b, y + 16, plot, x.estimateBytes() / max, BLUE, label + ": estimate " + Fmt.bytes(x.estimateBytes()),
+                    "est. " + Fmt.bytes(x.estimateBytes()));
+            long measured = x.sessionRssIncreaseBytes() >= 0 ? x.sessionRssIncreaseBytes() : measuredForChart(x);
+            String text = x.sessionRssIncreaseBytes() >= 0 ? "RSS Δ " + Fmt.bytes(measured)
+                    : measured > 0 ? "killed at " + Fmt.bytes(measured) + (x.peakForced() ? " (forced)" : "") : "not run";
+            labBar(b, y + 31, plot, Math.max(0, measured) / max, x.agrees() ? GREEN : RED,
+                    label + ": " + text + ", " + x.outcomeText(), text);
+            if (x.budgetBytes() > 0 && x.budgetBytes() <= max) {
+                double mx = x.budgetBytes() / max * plot;
+                b.append("<line x1=\"").append(Fmt.num(mx, 1)).append("\" y1=\"").append(y + 14).append("\" x2=\"")
+                        .append(Fmt.num(mx, 1)).append("\" y2=\"").append(y + 45)
+                        .append("\" stroke=\"#212529\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n");
+            }
+        }
+        b.append("<text class=\"muted\" x=\"0\" y=\"").append(h - 6)
+                .append("\">blue: estimate · green: measured, agrees · red: disagrees · dashed: model budget</text>\n");
+        b.append("</svg></figure>\n");
+    }
+
+    /** The cgroup peak of a run that did not finish (killed or stalled at the limit), else -1. */
+    private static long measuredForChart(LabSection.Row x) {
+        return x.sessionRssIncreaseBytes() < 0 ? x.peakBytes() : -1;
+    }
+
+    private static void labBar(StringBuilder b, int y, int plot, double share, String colour, String title, String text) {
+        double len = Math.max(0, Math.min(1, share)) * plot;
+        b.append("<rect x=\"0\" y=\"").append(y).append("\" width=\"").append(plot)
+                .append("\" height=\"12\" rx=\"2\" fill=\"#f1f3f5\"/>");
+        b.append("<rect class=\"mark\" x=\"0\" y=\"").append(y).append("\" width=\"").append(Fmt.num(Math.max(len, 2), 1))
+                .append("\" height=\"12\" rx=\"2\" fill=\"").append(colour).append("\"><title>").append(esc(title))
+                .append("</title></rect>");
+        b.append("<text class=\"muted\" x=\"").append(plot + 8).append("\" y=\"").append(y + 10).append("\">")
+                .append(esc(text)).append("</text>\n");
+    }
+
+    // ---- charts ----------------------------------------------------------------------------------
 
     private record Bar(String label, double value, String text, String colour) {}
 

@@ -8,7 +8,8 @@ import java.util.List;
  * junit.xml: one {@code <testsuite>} per device, one {@code <testcase>} per check (memory,
  * storage, runtime, accelerator, dtype, latency, requirements), plus a quantization suite. A
  * fail finding fails its case; warn and info findings go to {@code <system-out>}. Devices that are
- * not required report their failures as {@code <skipped>}, so CI shows them without failing.
+ * not required report their failures as {@code <skipped>}, so CI shows them without failing. A
+ * report with a device lab section adds a {@code satchel.lab} suite, one case per lab run.
  * Shape: the common Ant/Jenkins JUnit XML (reports/src/test/resources/junit.xsd checks it).
  */
 public final class JUnitRenderer {
@@ -83,6 +84,7 @@ public final class JUnitRenderer {
             names.add(cls);
             suites.add(cases);
         }
+        labSuite(r, names, suites);
         for (int i = 0; i < suites.size(); i++) {
             List<Case> cases = suites.get(i);
             long failures = cases.stream().filter(c -> c.failure != null).count();
@@ -119,6 +121,24 @@ public final class JUnitRenderer {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"satchel\" tests=\"" + totalTests
                 + "\" failures=\"" + totalFailures + "\" errors=\"0\" time=\"0\">\n"
                 + body + "</testsuites>\n";
+    }
+
+    /**
+     * {@code satchel.lab}: one case per device lab run (classname {@code satchel.lab.DEVICE}, name
+     * the model), failing with {@code lab-disagreement} when the run disagrees with the check.
+     */
+    private static void labSuite(JsonNode r, List<String> names, List<List<Case>> suites) {
+        if (!r.path("lab").isObject()) {
+            return;
+        }
+        List<Case> cases = new ArrayList<>();
+        for (LabSection.Row x : LabSection.rows(r)) {
+            String why = x.disagreement();
+            cases.add(new Case("satchel.lab." + x.device(), x.model(), why == null ? null : "lab-disagreement", why,
+                    null, x.summary()));
+        }
+        names.add("satchel.lab");
+        suites.add(cases);
     }
 
     private static String join(JsonNode reasons) {

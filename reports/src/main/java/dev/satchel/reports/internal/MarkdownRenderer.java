@@ -52,6 +52,7 @@ public final class MarkdownRenderer {
                     .append(" |\n");
         }
         b.append('\n');
+        lab(b, r);
 
         JsonNode q = r.path("quantization");
         if (q.isObject()) {
@@ -133,6 +134,44 @@ public final class MarkdownRenderer {
         b.append("<sub>").append(Fmt.md(r.path("tool").asText())).append(" · ").append(r.path("schema").asText())
                 .append(" · estimates are labelled (est.); method in docs/checker.md</sub>\n");
         return b.toString();
+    }
+
+    /** The device lab's measured-vs-estimated table, when the report has a lab section. */
+    private static void lab(StringBuilder b, JsonNode r) {
+        JsonNode lab = r.path("lab");
+        if (!lab.isObject()) {
+            return;
+        }
+        java.util.List<LabSection.Row> rows = LabSection.rows(r);
+        long disagree = rows.stream().filter(x -> !x.agrees()).count();
+        b.append("**Device lab** (measured in containers with each profile's memory limit and CPU quota): ")
+                .append(disagree == 0 ? "every run agrees with the check" : "**" + disagree + " of " + rows.size()
+                        + " runs disagree with the check**")
+                .append(" · ").append(Fmt.md(lab.path("image").asText())).append(", ")
+                .append(lab.path("hostCpus").asLong()).append(" host CPUs, cgroup ").append(Fmt.md(lab.path("cgroup").asText()))
+                .append("\n\n");
+        b.append("| Device | Limit | CPUs | Model | Estimate | Budget | Predicted | Outcome | cgroup peak | Session RSS Δ "
+                + "| Latency (median) | Latency (est.) | Measured/est. latency | Agrees |\n");
+        b.append("|---|--:|--:|---|--:|--:|---|---|--:|--:|--:|--:|--:|---|\n");
+        for (LabSection.Row x : rows) {
+            b.append("| ").append(Fmt.md(x.device()))
+                    .append(" | ").append(Fmt.bytes(x.limitBytes()))
+                    .append(" | ").append(Fmt.md(x.cpus()))
+                    .append(" | ").append(Fmt.md(x.model()))
+                    .append(" | ").append(Fmt.bytes(x.estimateBytes()))
+                    .append(" | ").append(Fmt.bytes(x.budgetBytes()))
+                    .append(" | ").append(x.predictedFit() ? "fits" : "does not fit")
+                    .append(" | ").append(Fmt.md(x.outcomeText()))
+                    .append(" | ").append(x.peakText())
+                    .append(" | ").append(x.rssText())
+                    .append(" | ").append(x.latencyText())
+                    .append(" | ").append(x.estimatedLatencyText())
+                    .append(" | ").append(x.ratioText())
+                    .append(" | ").append(x.agrees() ? "yes" : "**NO**")
+                    .append(" |\n");
+        }
+        b.append("\n<sub>Agreement: a model predicted to fit ran; one predicted not to fit was refused and, forced, "
+                + "did not fit. The latency ratio is informational (x86 host, docs/device-lab.md).</sub>\n\n");
     }
 
     private static String plain(JsonNode n) {

@@ -25,6 +25,7 @@ import java.util.OptionalDouble;
 public final class ReportBuilder {
     public static final String SCHEMA = "satchel.report/v1";
     public static final String QUANTIZE_SCHEMA_PREFIX = "satchel.quantize.report/";
+    public static final String LAB_SCHEMA = "satchel.lab/v1";
 
     private ReportBuilder() {}
 
@@ -149,7 +150,34 @@ public final class ReportBuilder {
         } else {
             o.putNull("bundle");
         }
+        if (in.labJson().isPresent()) {
+            o.set("lab", lab(in.labJson().get()));
+        }
         return o;
+    }
+
+    /**
+     * The device lab section: the {@code satchel.lab/v1} document, embedded unchanged after a check
+     * of the members the renderers read. Absent (not null) without a lab run, so reports of
+     * {@code satchel build} keep their bytes.
+     */
+    private static JsonNode lab(String text) throws ReportException {
+        JsonNode lab;
+        try {
+            lab = Json.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new ReportException(ReportException.Code.INVALID_INPUT, "lab report is not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (lab == null || !lab.isObject() || !lab.path("schema").asText("").equals(LAB_SCHEMA)) {
+            throw new ReportException(ReportException.Code.INVALID_INPUT, "lab report: schema expected " + LAB_SCHEMA
+                    + ", got " + (lab == null ? "nothing" : lab.path("schema")));
+        }
+        String problem = LabSection.problem(lab, "");
+        if (problem != null) {
+            throw new ReportException(ReportException.Code.INVALID_INPUT, "lab report: " + problem);
+        }
+        return lab;
     }
 
     private static String worstCosine(JsonNode quant) {

@@ -21,6 +21,7 @@ import java.util.Map;
 public final class SarifRenderer {
     public static final String GATE_QUANTIZATION = "gate-quantization";
     public static final String GATE_DEVICE = "gate-device-requirement";
+    public static final String LAB_DISAGREEMENT = "lab-disagreement";
 
     private SarifRenderer() {}
 
@@ -43,6 +44,11 @@ public final class SarifRenderer {
         }
         rule(rules, index, GATE_QUANTIZATION, "The quantized model's accuracy is below the configured gate");
         rule(rules, index, GATE_DEVICE, "A target device does not meet its requirements in satchel.yaml");
+        boolean lab = r.path("lab").isObject();
+        if (lab) {
+            // Last, and only with a lab section: the other rules keep their indices either way.
+            rule(rules, index, LAB_DISAGREEMENT, "A device lab run disagrees with the check's memory prediction");
+        }
 
         String uri = r.path("model").path("source").asText();
         ArrayNode results = run.putArray("results");
@@ -85,7 +91,33 @@ public final class SarifRenderer {
             ObjectNode res = result(results, index, quant ? GATE_QUANTIZATION : GATE_DEVICE, level, msg.toString(), uri);
             res.putObject("partialFingerprints").put("satchelFinding/v1", fingerprint(g.path("id").asText()));
         }
+        if (lab) {
+            labResults(results, index, r, uri);
+        }
         return Json.write(log);
+    }
+
+    /**
+     * One result per device lab run that disagrees with the check: {@code error} when a model
+     * predicted to fit did not run (it would fail on the device), {@code warning} when one
+     * predicted not to fit ran when forced (the estimate is pessimistic).
+     */
+    private static void labResults(ArrayNode results, Map<String, Integer> index, JsonNode r, String uri) {
+        for (LabSection.Row x : LabSection.rows(r)) {
+            String why = x.disagreement();
+            if (why == null) {
+                continue;
+            }
+            ObjectNode res = result(results, index, LAB_DISAGREEMENT, x.predictedFit() ? "error" : "warning",
+                    "[" + x.device() + "] device lab, " + x.model() + ": " + why, uri);
+            res.putObject("partialFingerprints").put("satchelFinding/v1",
+                    fingerprint(x.device() + "\n" + LAB_DISAGREEMENT + "\n" + x.model()));
+            ObjectNode props = res.putObject("properties");
+            props.put("device", x.device());
+            props.put("check", "lab");
+            props.put("model", x.model());
+            props.put("outcome", x.outcomeText());
+        }
     }
 
     private static java.util.List<String> texts(JsonNode a) {
@@ -102,6 +134,7 @@ public final class SarifRenderer {
         rule.putObject("shortDescription").put("text", description);
         rule.putObject("help").put("text", id.startsWith("gate-")
                 ? "See docs/report-schema.md (gates) and docs/satchel-yaml.md (requirements)."
+                : id.equals(LAB_DISAGREEMENT) ? "See docs/device-lab.md (outcomes and agreement)."
                 : "See docs/checker.md: finding code '" + id + "', its meaning and fix.");
     }
 
