@@ -6,8 +6,6 @@ import dev.satchel.packager.bundle.BundleSpec;
 import dev.satchel.packager.bundle.BundleWriteException;
 import dev.satchel.packager.bundle.BundleWriter;
 import dev.satchel.packager.bundle.PreparedBundle;
-import dev.satchel.signing.KeyFiles;
-import dev.satchel.signing.Pkcs11Keys;
 import dev.satchel.signing.SigningKey;
 import dev.satchel.verifier.bundle.BundleVerifier;
 import dev.satchel.verifier.bundle.OmsSignatureCheck;
@@ -124,16 +122,8 @@ final class PackCommand implements Callable<Integer> {
         boolean unsigned;
     }
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Passphrase of an encrypted key (first line); else SATCHEL_KEY_PASSPHRASE.")
-    Path passphraseFile;
-
-    @Option(names = "--pin-file", paramLabel = "FILE", description = "PKCS#11 user PIN (first line); else SATCHEL_PKCS11_PIN.")
-    Path pinFile;
-
-    @Option(names = "--certificate-chain", paramLabel = "PEM",
-            description = "Sign with a certificate: PEM chain, leaf first (the leaf must hold the signing key).")
-    Path certificateChain;
+    @Mixin
+    KeyCredentials credentials;
 
     @Mixin
     FormatOption format;
@@ -208,19 +198,7 @@ final class PackCommand implements Callable<Integer> {
         if (keySource.unsigned) {
             return null;
         }
-        SigningKey key;
-        if (keySource.key != null) {
-            key = KeyFiles.readPrivateKey(keySource.key, Secrets.read(passphraseFile, "SATCHEL_KEY_PASSPHRASE"));
-        } else {
-            char[] pin = Secrets.read(pinFile, "SATCHEL_PKCS11_PIN");
-            if (pin == null) {
-                throw new CliException(ExitCode.INPUT_INVALID, "the PKCS#11 PIN is needed: --pin-file FILE or SATCHEL_PKCS11_PIN");
-            }
-            key = Pkcs11Keys.load(keySource.pkcs11.config, keySource.pkcs11.alias, pin);
-        }
-        if (certificateChain != null) {
-            key = key.withCertificateChain(KeyFiles.readCertificates(certificateChain));
-        }
+        SigningKey key = credentials.load(keySource.key, keySource.pkcs11);
         return key;
     }
 

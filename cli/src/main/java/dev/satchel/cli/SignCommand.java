@@ -1,8 +1,6 @@
 package dev.satchel.cli;
 
-import dev.satchel.signing.KeyFiles;
 import dev.satchel.signing.ModelSigner;
-import dev.satchel.signing.Pkcs11Keys;
 import dev.satchel.signing.SignOptions;
 import dev.satchel.signing.SignResult;
 import dev.satchel.signing.SigningKey;
@@ -67,16 +65,8 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "SIG", description = "Signature file to write.")
     Path output;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Passphrase of an encrypted key (first line); else SATCHEL_KEY_PASSPHRASE.")
-    Path passphraseFile;
-
-    @Option(names = "--pin-file", paramLabel = "FILE", description = "PKCS#11 user PIN (first line); else SATCHEL_PKCS11_PIN.")
-    Path pinFile;
-
-    @Option(names = "--certificate-chain", paramLabel = "PEM",
-            description = "Sign with a certificate: PEM chain, leaf first (the leaf must hold the signing key).")
-    Path certificateChain;
+    @Mixin
+    KeyCredentials credentials;
 
     @Option(names = "--hash", paramLabel = "METHOD", defaultValue = "files",
             description = "files (default: whole-file SHA-256, the interoperable core) or sharded (OMS shards method: "
@@ -105,19 +95,7 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SigningKey key;
-        if (keySource.key != null) {
-            key = KeyFiles.readPrivateKey(keySource.key, Secrets.read(passphraseFile, "SATCHEL_KEY_PASSPHRASE"));
-        } else {
-            char[] pin = Secrets.read(pinFile, "SATCHEL_PKCS11_PIN");
-            if (pin == null) {
-                throw new CliException(ExitCode.INPUT_INVALID, "the PKCS#11 PIN is needed: --pin-file FILE or SATCHEL_PKCS11_PIN");
-            }
-            key = Pkcs11Keys.load(keySource.pkcs11.config, keySource.pkcs11.alias, pin);
-        }
-        if (certificateChain != null) {
-            key = key.withCertificateChain(KeyFiles.readCertificates(certificateChain));
-        }
+        SigningKey key = credentials.load(keySource.key, keySource.pkcs11);
         SignOptions options = SignOptions.of(model).withIgnorePaths(ignore);
         if (output != null) {
             options = options.withSignature(output);
