@@ -29,6 +29,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 {"inspect", model.toString(), "--format", "json", "--dim", "n=2"},
                 {"check", model.toString(), "--all", "--dim", "n=2"},
                 {"check", model.toString(), "--device", "google-pixel-8", "--format", "json", "--dim", "n=2"},
+                {"quantize", quantizeModel(dir).toString(), "-o", dir.resolve("warmup-int8.onnx").toString(), "--mode", "int8",
+                    "--no-eval", "--min-weight-size", "0"},
                 {"--help"},
             }) {
                 CommandLine cli = new CommandLine(new SatchelCommand());
@@ -46,6 +48,40 @@ final class CdsTrainingCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /**
+     * A model with an embedding table (Gather) and a MatMul, so that an int8 quantize run loads the
+     * rewrite and write path (and its lambdas) that a real model takes.
+     */
+    private static Path quantizeModel(Path dir) throws java.io.IOException {
+        Onnx.TypeProto.Tensor.Builder ids = Onnx.TypeProto.Tensor.newBuilder().setElemType(DataType.INT64.code())
+                .setShape(Onnx.TensorShapeProto.newBuilder().addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4)));
+        Onnx.TypeProto.Tensor.Builder y = Onnx.TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT.code())
+                .setShape(Onnx.TensorShapeProto.newBuilder().addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(32)));
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("warmup-quantize")
+                .addInput(Onnx.ValueInfoProto.newBuilder().setName("ids").setType(Onnx.TypeProto.newBuilder().setTensorType(ids)))
+                .addOutput(Onnx.ValueInfoProto.newBuilder().setName("y").setType(Onnx.TypeProto.newBuilder().setTensorType(y)))
+                .addInitializer(floats("table", 64, 32))
+                .addInitializer(floats("w", 32, 32))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("table").addInput("ids").addOutput("e"))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("proj").addInput("e").addInput("w").addOutput("y"))
+                .build();
+        Path model = dir.resolve("warmup-quantize.onnx");
+        Files.write(model, Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray());
+        return model;
+    }
+
+    /** A float32 [rows, cols] initializer in raw_data, as exporters write weights. */
+    private static Onnx.TensorProto floats(String name, int rows, int cols) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * rows * cols).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * cols; i++) {
+            b.putFloat(i * 4, (i % 17) * 0.1f - 0.8f);
+        }
+        return Onnx.TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT.code()).addDims(rows).addDims(cols)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())).build();
     }
 
     private static Onnx.ModelProto warmupModel() {
