@@ -8,6 +8,7 @@ import static dev.satchel.verifier.bundle.BundleFormat.MANIFEST_ENTRY;
 import static dev.satchel.verifier.bundle.BundleFormat.SIGNATURE_ENTRY;
 
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -48,7 +49,7 @@ public final class BundleVerifier {
     private static final int BUFFER = 256 * 1024;
     /** Entries at least this large are hashed with a reader thread alongside (see Source#pipelined). */
     private static final long PIPELINE_MIN_BYTES = 8L << 20;
-    private static final int HASH_SLICE = 16384;
+    private static final int PIPE_BUFFERS = 4;
     private static final long U32 = 0xFFFF_FFFFL;
 
     private final VerificationPolicy policy;
@@ -171,6 +172,7 @@ public final class BundleVerifier {
         Map<String, String> collisionKeys = new HashMap<>();
         Set<String> names = new HashSet<>();
         byte[] signature = null;
+        EarlySignature early = null;
         Manifest manifest = null;
         String previousPayload = null;
 
@@ -269,6 +271,10 @@ public final class BundleVerifier {
                 byte[] digest = sha.digest(data);
                 if (isSig) {
                     signature = data;
+                    if (policy.requiresSignature()) {
+                        early = new EarlySignature(policy.signatureCheck(), data);
+                        early.start();
+                    }
                 } else {
                     manifest = ManifestParser.parse(data, policy.maxManifestBytes());
                     if (target != null) {
@@ -378,7 +384,7 @@ public final class BundleVerifier {
             if (signature == null) {
                 throw new VerificationException(RejectionCode.SIGNATURE_MISSING, "bundle has no " + SIGNATURE_ENTRY);
             }
-            policy.signatureCheck().verify(signature, digests);
+            early.finish(digests);
         }
         return new VerifiedBundle(file, end, manifest, entries, policy.requiresSignature());
     }
@@ -571,13 +577,50 @@ public final class BundleVerifier {
         return new String(out);
     }
 
-    private static final class Chunk {
-        final byte[] bytes;
-        final int length;
+    /**
+     * Runs {@link SignatureCheck#begin} on a helper thread, so that checking the signature and its
+     * signer overlaps with hashing the payloads; the result is only looked at after every
+     * structural check has passed, so rejections keep their order.
+     */
+    private static final class EarlySignature extends Thread {
+        private final SignatureCheck check;
+        private final byte[] signature;
+        private SignatureCheck.Pending pending;
+        private Throwable failure;
 
-        Chunk(byte[] bytes, int length) {
-            this.bytes = bytes;
-            this.length = length;
+        EarlySignature(SignatureCheck check, byte[] signature) {
+            super("satchel-verifier-signature");
+            setDaemon(true);
+            this.check = check;
+            this.signature = signature;
+        }
+
+        @Override
+        public void run() {
+            try {
+                pending = check.begin(signature);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        void finish(Map<String, byte[]> digests) throws VerificationException, IOException {
+            try {
+                join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while checking the signature");
+            }
+            if (failure instanceof VerificationException) {
+                throw (VerificationException) failure;
+            }
+            if (failure instanceof RuntimeException) {
+                throw (RuntimeException) failure;
+            }
+            if (failure != null) {
+                throw (Error) failure;
+            }
+            pending.finish(digests);
         }
     }
 
@@ -587,6 +630,7 @@ public final class BundleVerifier {
         private final WritableByteChannel tee;
         private final long limit;
         private final byte[] buf = new byte[BUFFER];
+        private ByteBuffer[] pipe;
         private int pos;
         private int lim;
         private long base;
@@ -679,19 +723,25 @@ public final class BundleVerifier {
 
         /**
          * Large entries: a helper thread reads, CRCs and tees the bytes while this thread computes
-         * SHA-256, the dominant cost. Two extra buffers (constant memory); bytes reach the tee in
-         * order and are hashed in order. Only called with the buffer fully consumed.
+         * SHA-256, the dominant cost. Direct buffers, so that the channel reads into and writes from
+         * them without the JDK's copy through a temporary direct buffer on each call; the digest
+         * copies 4 KiB at a time into its own array, which stays in L1. Bytes reach the tee in order
+         * and are hashed in order. Only called with {@link #buf} fully consumed.
          */
         private void pipelined(long n, MessageDigest md, CRC32 crc, String what)
                 throws IOException, VerificationException {
             base += lim;
             pos = 0;
             lim = 0;
-            final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
-            final BlockingQueue<Object> full = new ArrayBlockingQueue<>(3);
-            free.add(buf);
-            free.add(new byte[BUFFER]);
-            free.add(new byte[BUFFER]);
+            final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(PIPE_BUFFERS);
+            final BlockingQueue<Object> full = new ArrayBlockingQueue<>(PIPE_BUFFERS + 1);
+            if (pipe == null) {
+                pipe = new ByteBuffer[PIPE_BUFFERS];
+                for (int i = 0; i < PIPE_BUFFERS; i++) {
+                    pipe[i] = ByteBuffer.allocateDirect(BUFFER);
+                }
+            }
+            free.addAll(Arrays.asList(pipe));
             final Object end = new Object();
             final Object truncatedMark = new Object();
             final IOException[] failure = new IOException[1];
@@ -699,24 +749,27 @@ public final class BundleVerifier {
                 long remaining = n;
                 try {
                     while (remaining > 0) {
-                        byte[] b = free.take();
-                        int want = (int) Math.min(remaining, b.length);
-                        ByteBuffer bb = ByteBuffer.wrap(b, 0, want);
-                        while (bb.hasRemaining()) {
-                            if (ch.read(bb) < 0) {
-                                break;
-                            }
+                        ByteBuffer b = free.take();
+                        int want = (int) Math.min(remaining, BUFFER);
+                        // Buffer methods through Buffer: Java 9+ overrides returning ByteBuffer
+                        // do not exist on Android 26 (nor on Java 8).
+                        Buffer bb = b;
+                        bb.clear().limit(want);
+                        while (b.hasRemaining() && ch.read(b) >= 0) {
+                            // a channel may return fewer bytes than asked
                         }
-                        int got = bb.position();
+                        bb.flip();
+                        int got = b.remaining();
                         if (got > 0) {
-                            crc.update(b, 0, got);
+                            crc.update(b);
                             if (tee != null) {
-                                ByteBuffer w = ByteBuffer.wrap(b, 0, got);
-                                while (w.hasRemaining()) {
-                                    tee.write(w);
+                                bb.rewind();
+                                while (b.hasRemaining()) {
+                                    tee.write(b);
                                 }
                             }
-                            full.put(new Chunk(b, got));
+                            bb.rewind();
+                            full.put(b);
                             remaining -= got;
                         }
                         if (got < want) {
@@ -747,15 +800,10 @@ public final class BundleVerifier {
                         eof = true;
                         throw truncated(what);
                     }
-                    Chunk c = (Chunk) o;
-                    // Many mid-sized updates rather than few large ones: the JIT compiles the
-                    // caller of the SHA-256 intrinsic (SHA-NI / AVX2 stub) after enough calls, and
-                    // until then hashing runs as plain Java several times slower.
-                    for (int p = 0; p < c.length; p += HASH_SLICE) {
-                        md.update(c.bytes, p, Math.min(HASH_SLICE, c.length - p));
-                    }
-                    consumed += c.length;
-                    free.put(c.bytes);
+                    ByteBuffer b = (ByteBuffer) o;
+                    consumed += b.remaining();
+                    md.update(b);
+                    free.put(b);
                 }
                 done = true;
             } catch (InterruptedException ex) {

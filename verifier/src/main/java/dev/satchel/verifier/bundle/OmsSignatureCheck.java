@@ -39,6 +39,12 @@ public final class OmsSignatureCheck implements SignatureCheck {
 
     @Override
     public void verify(byte[] signature, Map<String, byte[]> sha256ByName) throws VerificationException {
+        begin(signature).finish(sha256ByName);
+    }
+
+    /** Checks the signature, the signer and the statement now; the digests in {@code finish}. */
+    @Override
+    public Pending begin(byte[] signature) throws VerificationException {
         OmsStatement statement;
         try {
             statement = verifier.verifyStatement(OmsBundle.parse(signature));
@@ -61,6 +67,11 @@ public final class OmsSignatureCheck implements SignatureCheck {
             }
             signed.put(r.name(), r.digest());
         }
+        return sha256ByName -> compare(signed, sha256ByName);
+    }
+
+    private static void compare(Map<String, String> signed, Map<String, byte[]> sha256ByName)
+            throws VerificationException {
         TreeSet<String> unsigned = new TreeSet<>(sha256ByName.keySet());
         unsigned.removeAll(signed.keySet());
         TreeSet<String> absent = new TreeSet<>(signed.keySet());

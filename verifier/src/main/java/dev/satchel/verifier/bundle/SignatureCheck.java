@@ -20,4 +20,20 @@ public interface SignatureCheck {
      * @throws VerificationException {@link RejectionCode#SIGNATURE_INVALID} on any failure
      */
     void verify(byte[] signature, Map<String, byte[]> sha256ByName) throws VerificationException;
+
+    /**
+     * Starts checking {@code signature} before the digests are known; {@link BundleVerifier} calls
+     * it on a helper thread as soon as {@code model.sig} is read, so the signature and trust checks
+     * overlap with hashing the payloads, and completes it with the digests at the end. The result
+     * must be exactly that of {@link #verify}. The default defers everything to {@link #verify}.
+     */
+    default Pending begin(byte[] signature) throws VerificationException {
+        return sha256ByName -> verify(signature, sha256ByName);
+    }
+
+    /** A signature check waiting for the digests; see {@link #begin}. */
+    interface Pending {
+        /** @throws VerificationException as {@link SignatureCheck#verify} */
+        void finish(Map<String, byte[]> sha256ByName) throws VerificationException;
+    }
 }

@@ -4,6 +4,7 @@ import dev.satchel.verifier.bundle.BundleVerifier;
 import dev.satchel.verifier.bundle.DeviceFacts;
 import dev.satchel.verifier.bundle.Manifest;
 import dev.satchel.verifier.bundle.OmsSignatureCheck;
+import dev.satchel.verifier.bundle.SignatureCheck;
 import dev.satchel.verifier.bundle.VerificationException;
 import dev.satchel.verifier.bundle.VerificationPolicy;
 import dev.satchel.verifier.bundle.VerifiedBundle;
@@ -14,6 +15,7 @@ import dev.satchel.verifier.store.ModelStore;
 import dev.satchel.verifier.store.StoreStatus;
 import dev.satchel.verifier.update.UpdateClient;
 import dev.satchel.verifier.update.UpdateException;
+import dev.satchel.verifier.update.UpdateResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
@@ -101,67 +103,18 @@ public final class SatchelVerify {
         if (!Arrays.asList("verify", "install", "status", "update").contains(command)) {
             return usage(err, "unknown command '" + command + "'");
         }
+        if (!opts.containsKey("--trust")) {
+            return usage(err, "--trust TRUST is required");
+        }
+        TrustCheck trust = new TrustCheck(Paths.get(opts.get("--trust")));
+        trust.start();
         try {
-            if (!opts.containsKey("--trust")) {
-                return usage(err, "--trust TRUST is required");
-            }
-            BundleVerifier verifier = BundleVerifier.create(
-                    VerificationPolicy.requireSignature(OmsSignatureCheck.of(trust(Paths.get(opts.get("--trust"))))));
-            switch (command) {
-                case "verify": {
-                    if (positional.size() != 2) {
-                        return usage(err, "verify takes one BUNDLE");
-                    }
-                    VerifiedBundle b = verifier.verify(Paths.get(positional.get(1)));
-                    out.println("OK " + describe(b.manifest()));
-                    for (VerifiedBundle.Entry e : b.entries()) {
-                        out.println("  " + e);
-                    }
-                    return OK;
-                }
-                case "install": {
-                    if (positional.size() != 2 || !opts.containsKey("--store")) {
-                        return usage(err, "install takes one BUNDLE and --store DIR");
-                    }
-                    DeviceFacts device = device(opts);
-                    try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
-                        Path source = Paths.get(positional.get(1));
-                        VerifiedBundle b = opts.containsKey("--move") ? store.installByMove(source, device)
-                                : store.install(source, device);
-                        out.println("INSTALLED " + describe(b.manifest()) + " (" + store.status() + ")");
-                    }
-                    return OK;
-                }
-                case "status": {
-                    if (positional.size() != 1 || !opts.containsKey("--store")) {
-                        return usage(err, "status takes --store DIR");
-                    }
-                    try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
-                        StoreStatus s = store.status();
-                        out.println(s);
-                        if (store.current() != null) {
-                            out.println("current: " + describe(store.current().manifest()) + " at " + store.current().file());
-                        }
-                    }
-                    return OK;
-                }
-                case "update": {
-                    if (positional.size() != 1 || !opts.containsKey("--store") || !opts.containsKey("--repo")
-                            || !opts.containsKey("--root")) {
-                        return usage(err, "update takes --repo URL --store DIR --root ROOT.json");
-                    }
-                    Path storeDir = Paths.get(opts.get("--store"));
-                    Path metadata = opts.containsKey("--metadata") ? Paths.get(opts.get("--metadata")) : storeDir.resolve("tuf");
-                    UpdateClient.trustRoot(metadata, Files.readAllBytes(Paths.get(opts.get("--root"))));
-                    UpdateClient client = UpdateClient.builder(new URL(opts.get("--repo")), metadata)
-                            .device(device(opts)).modelName(opts.get("--name")).build();
-                    try (ModelStore store = ModelStore.open(storeDir, opts.get("--name"), verifier)) {
-                        out.println(client.update(store));
-                    }
-                    return OK;
-                }
-                default:
-                    return usage(err, "unknown command '" + command + "'");
+            try {
+                return execute(command, positional, opts, trust, out, err);
+            } catch (Exception ex) {
+                // A broken trust file is reported first, as when it was read before the bundle.
+                trust.parsed();
+                throw ex;
             }
         } catch (UpdateException ex) {
             err.println("satchel-verify: " + ex.code() + ": " + ex.getMessage());
@@ -182,6 +135,71 @@ public final class SatchelVerify {
             return IO;
         } catch (IllegalArgumentException ex) {
             return usage(err, ex.getMessage());
+        }
+    }
+
+    private static int execute(String command, List<String> positional, Map<String, String> opts, TrustCheck trust,
+            PrintStream out, PrintStream err)
+            throws IOException, VerificationException, ModelSignatureException, UpdateException {
+        BundleVerifier verifier = BundleVerifier.create(VerificationPolicy.requireSignature(trust));
+        switch (command) {
+            case "verify": {
+                if (positional.size() != 2) {
+                    return usage(err, "verify takes one BUNDLE");
+                }
+                VerifiedBundle b = verifier.verify(Paths.get(positional.get(1)));
+                out.println("OK " + describe(b.manifest()));
+                for (VerifiedBundle.Entry e : b.entries()) {
+                    out.println("  " + e);
+                }
+                return OK;
+            }
+            case "install": {
+                if (positional.size() != 2 || !opts.containsKey("--store")) {
+                    return usage(err, "install takes one BUNDLE and --store DIR");
+                }
+                DeviceFacts device = device(opts);
+                try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                    Path source = Paths.get(positional.get(1));
+                    VerifiedBundle b = opts.containsKey("--move") ? store.installByMove(source, device)
+                            : store.install(source, device);
+                    out.println("INSTALLED " + describe(b.manifest()) + " (" + store.status() + ")");
+                }
+                return OK;
+            }
+            case "status": {
+                if (positional.size() != 1 || !opts.containsKey("--store")) {
+                    return usage(err, "status takes --store DIR");
+                }
+                try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                    StoreStatus s = store.status();
+                    trust.parsed();
+                    out.println(s);
+                    if (store.current() != null) {
+                        out.println("current: " + describe(store.current().manifest()) + " at " + store.current().file());
+                    }
+                }
+                return OK;
+            }
+            case "update": {
+                if (positional.size() != 1 || !opts.containsKey("--store") || !opts.containsKey("--repo")
+                        || !opts.containsKey("--root")) {
+                    return usage(err, "update takes --repo URL --store DIR --root ROOT.json");
+                }
+                Path storeDir = Paths.get(opts.get("--store"));
+                Path metadata = opts.containsKey("--metadata") ? Paths.get(opts.get("--metadata")) : storeDir.resolve("tuf");
+                UpdateClient.trustRoot(metadata, Files.readAllBytes(Paths.get(opts.get("--root"))));
+                UpdateClient client = UpdateClient.builder(new URL(opts.get("--repo")), metadata)
+                        .device(device(opts)).modelName(opts.get("--name")).build();
+                try (ModelStore store = ModelStore.open(storeDir, opts.get("--name"), verifier)) {
+                    UpdateResult r = client.update(store);
+                    trust.parsed();
+                    out.println(r);
+                }
+                return OK;
+            }
+            default:
+                return usage(err, "unknown command '" + command + "'");
         }
     }
 
@@ -223,5 +241,65 @@ public final class SatchelVerify {
         err.println("satchel-verify: " + message);
         err.println("Try 'satchel-verify --help'.");
         return USAGE;
+    }
+
+    /**
+     * The {@code --trust} file, parsed on a helper thread: reading it initialises the JCA providers
+     * and the key (about 50 ms at start-up), which then overlaps with reading the bundle instead of
+     * delaying it. The signature check waits for it; {@link #parsed} reports its failures.
+     */
+    private static final class TrustCheck extends Thread implements SignatureCheck {
+        private final Path file;
+        private OmsSignatureCheck check;
+        private Exception failure;
+
+        TrustCheck(Path file) {
+            super("satchel-verify-trust");
+            setDaemon(true);
+            this.file = file;
+        }
+
+        @Override
+        public void run() {
+            try {
+                check = OmsSignatureCheck.of(trust(file));
+            } catch (IOException | ModelSignatureException | RuntimeException ex) {
+                failure = ex;
+            }
+        }
+
+        OmsSignatureCheck parsed() throws IOException, ModelSignatureException {
+            try {
+                join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading " + file);
+            }
+            if (failure instanceof IOException) {
+                throw (IOException) failure;
+            }
+            if (failure instanceof ModelSignatureException) {
+                throw (ModelSignatureException) failure;
+            }
+            if (failure != null) {
+                throw (RuntimeException) failure;
+            }
+            return check;
+        }
+
+        @Override
+        public void verify(byte[] signature, Map<String, byte[]> sha256ByName) throws VerificationException {
+            begin(signature).finish(sha256ByName);
+        }
+
+        @Override
+        public Pending begin(byte[] signature) throws VerificationException {
+            try {
+                return parsed().begin(signature);
+            } catch (IOException | ModelSignatureException ex) {
+                // run() reports it through parsed() before this exception is looked at.
+                throw new IllegalStateException("trust file unusable", ex);
+            }
+        }
     }
 }

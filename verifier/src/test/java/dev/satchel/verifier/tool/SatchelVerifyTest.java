@@ -67,4 +67,25 @@ class SatchelVerifyTest {
         assertEquals(4, run("verify", f.toString(), "--trust", trust.toString()));
         assertTrue(err.toString().startsWith("satchel-verify: DIGEST_MISMATCH: entry 'model.onnx'"), err.toString());
     }
+
+    @Test
+    void brokenTrustFile_reportedBeforeTheBundle() throws Exception {
+        Path trust = tmp.resolve("broken.pub");
+        Files.write(trust, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".getBytes(StandardCharsets.US_ASCII));
+        Path good = tmp.resolve("tiny-1.bundle");
+        Files.write(good, BundleTestSupport.bundle(KEYS, "tiny", 1, BundleTestSupport.payload(1)));
+        Path store = tmp.resolve("store");
+
+        // The trust file is parsed on a helper thread while the bundle is read; its failure still
+        // decides the exit code, whether the bundle is good, broken or missing.
+        assertEquals(3, run("verify", good.toString(), "--trust", trust.toString()));
+        assertTrue(err.toString().startsWith("satchel-verify: trust: "), err.toString());
+        assertEquals(3, run("verify", tmp.resolve("missing.bundle").toString(), "--trust", trust.toString()));
+        assertTrue(err.toString().startsWith("satchel-verify: trust: "), err.toString());
+        assertEquals(3, run("install", good.toString(), "--store", store.toString(), "--trust", trust.toString()));
+        assertEquals(3, run("status", "--store", store.toString(), "--trust", trust.toString()));
+        assertEquals("", out.toString());
+        assertEquals(5, run("verify", good.toString(), "--trust", tmp.resolve("missing.pub").toString()));
+        assertTrue(err.toString().contains("missing.pub: no such file"), err.toString());
+    }
 }
