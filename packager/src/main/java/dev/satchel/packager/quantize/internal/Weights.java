@@ -45,20 +45,64 @@ public final class Weights {
         return tensor(name, 7, b, dims);
     }
 
+    /** Floats read from the source per step: large enough for bulk copies, small enough to stay in cache. */
+    private static final int CHUNK_FLOATS = 1 << 14;
+    /** Tasks per tensor: a few per core, so that a slow core does not hold the others up. */
+    private static final int MAX_TASKS = 4 * Runtime.getRuntime().availableProcessors();
+
+    /** The body of one task: rows {@code [lo, hi)}, task number {@code t}. */
+    @FunctionalInterface
+    private interface RowRange {
+        void run(int t, int lo, int hi);
+    }
+
+    /**
+     * Splits rows {@code [0, rows)} into contiguous ranges and runs them in parallel. Each row is
+     * handled by exactly one task and its result depends only on its own values, so the output does
+     * not depend on scheduling. Returns the number of tasks.
+     */
+    private static int parallelRows(int rows, int rowFloats, RowRange body) {
+        long work = (long) rows * rowFloats;
+        int tasks = (int) Math.max(1, Math.min(Math.min(MAX_TASKS, rows), work / (4L * CHUNK_FLOATS)));
+        if (tasks == 1) {
+            body.run(0, 0, rows);
+            return 1;
+        }
+        java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> {
+            body.run(t, (int) ((long) rows * t / tasks), (int) ((long) rows * (t + 1) / tasks));
+        });
+        return tasks;
+    }
+
     /**
      * Symmetric int8 per output column of a row-major [K, N] matrix (per tensor when
      * {@code perChannel} is false). Returns the int8 codes [K, N]; scales are written to {@code scales}.
+     *
+     * <p>Two passes over the (memory-mapped) source in bulk chunks, rows split across cores: the
+     * column maxima (each task keeps its own; max is exact, so the merge does not depend on how the
+     * rows were split), then the codes. The heap holds a chunk per task, not a copy of the tensor.
      */
     public static ByteBuffer int8Columns(FloatBuffer w, int k, int n, boolean perChannel, float[] scales) {
-        // One heap copy of this tensor (bounded by the largest weight, not the model) makes the loops
-        // bulk array work that the JIT vectorises.
-        float[] v = new float[k * n];
-        w.get(0, v);
-        float[] max = new float[n];
-        for (int r = 0; r < k; r++) {
-            int base = r * n;
+        int chunkRows = Math.max(1, CHUNK_FLOATS / n);
+        float[][] partial = new float[MAX_TASKS][];
+        int tasks = parallelRows(k, n, (t, lo, hi) -> {
+            float[] max = new float[n];
+            float[] buf = new float[chunkRows * n];
+            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
+                int len = Math.min(chunkRows, hi - r0) * n;
+                w.get(r0 * n, buf, 0, len);
+                for (int base = 0; base < len; base += n) {
+                    for (int c = 0; c < n; c++) {
+                        max[c] = Math.max(max[c], Math.abs(buf[base + c]));
+                    }
+                }
+            }
+            partial[t] = max;
+        });
+        float[] max = partial[0];
+        for (int t = 1; t < tasks; t++) {
             for (int c = 0; c < n; c++) {
-                max[c] = Math.max(max[c], Math.abs(v[base + c]));
+                max[c] = Math.max(max[c], partial[t][c]);
             }
         }
         if (!perChannel) {
@@ -73,15 +117,21 @@ public final class Weights {
             scales[c] = max[c] == 0 ? 1f : max[c] / 127f;
             inv[c] = 1f / scales[c];
         }
-        byte[] q = new byte[k * n];
-        java.util.stream.IntStream.range(0, k).parallel().forEach(r -> {
-            int base = r * n;
-            for (int c = 0; c < n; c++) {
-                q[base + c] = (byte) clamp(roundHalfAway(v[base + c] * inv[c]), -127, 127);
+        ByteBuffer out = allocate((long) k * n);
+        parallelRows(k, n, (t, lo, hi) -> {
+            float[] buf = new float[chunkRows * n];
+            byte[] q = new byte[chunkRows * n];
+            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
+                int len = Math.min(chunkRows, hi - r0) * n;
+                w.get(r0 * n, buf, 0, len);
+                for (int base = 0; base < len; base += n) {
+                    for (int c = 0; c < n; c++) {
+                        q[base + c] = (byte) clamp(roundHalfAway(buf[base + c] * inv[c]), -127, 127);
+                    }
+                }
+                out.put(r0 * n, q, 0, len);
             }
         });
-        ByteBuffer out = allocate((long) k * n);
-        out.put(0, q);
         return out;
     }
 
@@ -201,38 +251,53 @@ public final class Weights {
      * Row-wise quantization of an embedding table [V, D]: symmetric codes per block of
      * {@code block} values along D (block == D means one scale per row). 8 bits gives int8 codes;
      * 4 bits gives unsigned codes 1..15 around 8, two per byte, low nibble first.
+     *
+     * <p>Rows are independent: they are split across cores, read from the source in bulk chunks
+     * and written to their own slice of the result, so the output does not depend on scheduling.
      */
     public static ByteBuffer rows(FloatBuffer w, int v, int d, int bits, int block, float[] scales) {
         int blocks = d / block;
         int mid = 1 << (bits - 1);
-        ByteBuffer q = allocate((long) v * d * bits / 8);
         int rowBytes = d * bits / 8;
-        // Rows are independent: quantize them in parallel, each writing its own slice, so the
-        // result does not depend on scheduling.
-        java.util.stream.IntStream.range(0, v).parallel().forEach(r -> {
-            float[] row = new float[d];
-            byte[] out = new byte[rowBytes];
-            w.get(r * d, row);
-            for (int blk = 0; blk < blocks; blk++) {
-                int base = blk * block;
-                float amax = 0;
-                for (int i = 0; i < block; i++) {
-                    amax = Math.max(amax, Math.abs(row[base + i]));
+        ByteBuffer q = allocate((long) v * rowBytes);
+        int chunkRows = Math.max(1, CHUNK_FLOATS / d);
+        parallelRows(v, d, (t, lo, hi) -> {
+            float[] buf = new float[chunkRows * d];
+            byte[] out = new byte[chunkRows * rowBytes];
+            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
+                int rows = Math.min(chunkRows, hi - r0);
+                w.get(r0 * d, buf, 0, rows * d);
+                if (bits != 8) {
+                    java.util.Arrays.fill(out, (byte) 0);
                 }
-                float sc = amax == 0 ? 1f : amax / (mid - 1);
-                float inv = 1f / sc;
-                scales[r * blocks + blk] = sc;
-                for (int i = 0; i < block; i++) {
-                    int code = clamp(roundHalfAway(row[base + i] * inv), -(mid - 1), mid - 1);
-                    if (bits == 8) {
-                        out[base + i] = (byte) code;
-                    } else {
-                        int at = (base + i) / 2;
-                        out[at] = (byte) ((out[at] & 0xff) | ((code + mid) << (((base + i) % 2) * 4)));
+                for (int r = 0; r < rows; r++) {
+                    int row = r * d;
+                    int outRow = r * rowBytes;
+                    for (int blk = 0; blk < blocks; blk++) {
+                        int base = row + blk * block;
+                        float amax = 0;
+                        for (int i = 0; i < block; i++) {
+                            amax = Math.max(amax, Math.abs(buf[base + i]));
+                        }
+                        float sc = amax == 0 ? 1f : amax / (mid - 1);
+                        float inv = 1f / sc;
+                        scales[(r0 + r) * blocks + blk] = sc;
+                        if (bits == 8) {
+                            for (int i = 0; i < block; i++) {
+                                out[outRow + blk * block + i] = (byte) clamp(roundHalfAway(buf[base + i] * inv), -(mid - 1), mid - 1);
+                            }
+                        } else {
+                            for (int i = 0; i < block; i++) {
+                                int code = clamp(roundHalfAway(buf[base + i] * inv), -(mid - 1), mid - 1);
+                                int e = blk * block + i;
+                                int at = outRow + e / 2;
+                                out[at] = (byte) ((out[at] & 0xff) | ((code + mid) << ((e % 2) * 4)));
+                            }
+                        }
                     }
                 }
+                q.put(r0 * rowBytes, out, 0, rows * rowBytes);
             }
-            q.put(r * rowBytes, out);
         });
         return q;
     }
