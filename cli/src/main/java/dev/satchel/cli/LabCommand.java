@@ -5,6 +5,7 @@ import dev.satchel.cli.lab.DeviceLab;
 import dev.satchel.cli.lab.DockerCli;
 import dev.satchel.cli.lab.LabException;
 import dev.satchel.cli.lab.LabReport;
+import dev.satchel.cli.lab.LabReports;
 import dev.satchel.devices.DeviceProfile;
 import dev.satchel.devices.ProfileCatalogue;
 import java.io.IOException;
@@ -34,11 +35,14 @@ import picocli.CommandLine.Spec;
             "Run models on device containers (Docker) and compare with the check.",
             "Publishes each MODEL to a TUF repository served by an nginx container; each",
             "--device gets a container with the profile's app memory budget as its memory",
-            "limit and its cores as CPU quota, installs the model with the update client",
-            "and runs an ONNX Runtime inference. Prints measured peak memory and latency",
-            "against 'satchel check' estimates. Needs Docker and the lab image",
-            "(lab/setup.sh). Exit 0 when every result agrees with the prediction, 1 when",
-            "one does not, 5 when Docker or the image is not available. docs/device-lab.md."
+            "limit and the profile's CPU throughput, in host CPUs, as CPU quota; it",
+            "installs the model with the update client and runs an ONNX Runtime inference.",
+            "Prints measured peak memory and latency against 'satchel check' estimates.",
+            "Needs Docker and the lab image (lab/setup.sh). Writes the build report files",
+            "(report.json/.md/.html, junit.xml, report.sarif) with a lab section next to",
+            "the -o file (or into --reports DIR). Exit 0 when every result agrees with the",
+            "prediction, 1 when one does not, 5 when Docker or the image is not available.",
+            "docs/device-lab.md."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -79,6 +83,11 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the satchel.lab/v1 JSON here.")
     Path output;
 
+    @Option(names = "--reports", paramLabel = "DIR",
+            description = "Folder for the report files (default: the -o file's folder, else --work); "
+                    + "one subfolder per model when there are several.")
+    Path reports;
+
     @Mixin
     DimOptions dims;
 
@@ -110,7 +119,7 @@ final class LabCommand implements Callable<Integer> {
         Map<Path, DeviceLab.Model> byFile = new LinkedHashMap<>();
         for (String m : models) {
             Path file = ModelPaths.resolve(m);
-            byFile.putIfAbsent(file, new DeviceLab.Model(file, bindings));
+            byFile.putIfAbsent(file, new DeviceLab.Model(file, bindings, m));
         }
         for (DeviceProfile d : targets) {
             for (DeviceLab.Model m : byFile.values()) {
@@ -134,10 +143,17 @@ final class LabCommand implements Callable<Integer> {
             };
             throw new CliException(code, ex.getMessage(), ex);
         }
-        String json = report.toJson(Instant.now());
+        Instant now = Instant.now();
+        String json = report.toJson(now);
         if (output != null) {
             Files.writeString(output, json + "\n");
         }
+        Path reportDir = reports != null ? reports
+                : output != null && output.toAbsolutePath().getParent() != null ? output.toAbsolutePath().getParent() : work;
+        Map<DeviceLab.Model, Path> written = LabReports.write(report, new ArrayList<>(byFile.values()), now,
+                new VersionProvider().getVersion()[0], reportDir);
+        written.values().forEach(f -> err.println("lab: report " + f));
+        err.flush();
         PrintWriter out = spec.commandLine().getOut();
         out.println(format.format() == OutputFormat.json ? json : report.toText());
         out.flush();

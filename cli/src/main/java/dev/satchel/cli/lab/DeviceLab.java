@@ -58,11 +58,21 @@ public final class DeviceLab {
     private static final Pattern EXIT_LINE = Pattern.compile("SATCHEL-LAB-EXIT rc=(-?\\d+) peak=(-?\\d+) oom_kill=(-?\\d+)");
     private static final long MIB = 1024L * 1024;
 
-    /** A model to publish and run, with the dim bindings its inputs need. */
-    public record Model(Path file, Map<String, Long> dims) {
+    /**
+     * A model to publish and run, with the dim bindings its inputs need.
+     *
+     * @param source how the user named it (a path or {@code example:ID}), recorded in the reports
+     */
+    public record Model(Path file, Map<String, Long> dims, String source) {
         public Model {
             Objects.requireNonNull(file);
             dims = Map.copyOf(new LinkedHashMap<>(dims));
+            Objects.requireNonNull(source);
+        }
+
+        /** A model named by its path. */
+        public Model(Path file, Map<String, Long> dims) {
+            this(file, dims, file.toString());
         }
 
         /** Bundle name: the file name without {@code .onnx}, lower-cased, as a manifest name. */
@@ -178,7 +188,6 @@ public final class DeviceLab {
         Map<Model, CheckReport> checks = new LinkedHashMap<>();
         Map<Model, Path> bundles = new LinkedHashMap<>();
         Map<Model, Boolean> quantized = new LinkedHashMap<>();
-        ExecutionProviderCatalogue eps = ExecutionProviderCatalogue.builtIn();
         for (Case c : cases) {
             if (checks.containsKey(c.model())) {
                 continue;
@@ -188,8 +197,7 @@ public final class DeviceLab {
             cases.stream().filter(x -> x.model().equals(m)).forEach(x -> devices.add(x.device()));
             OnnxModel onnx = ModelReader.read(m.file());
             quantized.put(m, CpuQuota.quantized(onnx.facts().opTypes().keySet()));
-            CheckReport report = new CompatibilityChecker(eps).check(onnx, new ArrayList<>(devices),
-                    new CheckOptions(m.dims(), java.util.OptionalLong.empty()));
+            CheckReport report = check(onnx, m, new ArrayList<>(devices));
             checks.put(m, report);
             Path checkJson = work.resolve(m.name() + ".check.json");
             Files.writeString(checkJson, CheckReportJson.toJson(report));
@@ -231,6 +239,15 @@ public final class DeviceLab {
         return new LabReport(options.image(), host, cgroupVersion(), results);
     }
 
+    /**
+     * The check a lab run compares with: the model against its lab devices with its dims (the same
+     * call for the bundle's claims and for the lab's reports).
+     */
+    static CheckReport check(OnnxModel onnx, Model m, List<DeviceProfile> devices) throws IOException {
+        return new CompatibilityChecker(ExecutionProviderCatalogue.builtIn()).check(onnx, devices,
+                new CheckOptions(m.dims(), java.util.OptionalLong.empty()));
+    }
+
     private LabResult runCase(Case c, CheckReport check, Map<Model, Boolean> quantized, Path bundle, Path site,
             Path keys, Path runtime, String repoUrl) throws LabException, IOException {
         DeviceProfile d = c.device();
@@ -266,7 +283,8 @@ public final class DeviceLab {
 
         StringBuilder dimArgs = new StringBuilder();
         c.model().dims().forEach((k, v) -> dimArgs.append(' ').append(shellQuote(k + "=" + v)));
-        String smokeArgs = " --trust /lab/release.pub " + threads + " " + options.runs() + dimArgs;
+        String smokeArgs = " --trust /lab/release.pub" + (cpus < threads ? " --no-spinning " : " ") + threads + " "
+                + options.runs() + dimArgs;
         progress.accept(d.id() + ": " + c.model().name() + ": smoke inference");
         Step s = step(JAVA + " -cp " + smokeCp + " " + Smoke.class.getName() + " --store /store --name "
                 + c.model().name() + smokeArgs, binds, limit, cpus);

@@ -41,7 +41,8 @@ import java.util.Map;
  * and memory-maps the first model entry, as an app does (docs/bundle-format.md §7); dims are bound
  * by symbolic name (as {@code satchel check --dim}), unknown ones default to 1. It loads the native
  * library, takes the process RSS as the baseline (as {@code MemoryEstimateIT} does), creates a
- * session from the mapped bytes (CPU EP, default arena, {@code THREADS} intra-op threads), runs
+ * session from the mapped bytes (CPU EP, default arena, {@code THREADS} intra-op threads, which do
+ * not spin-wait with {@code --no-spinning}), runs
  * once to warm up, then {@code RUNS} times with zero-filled inputs, and prints one line:
  * {@code SATCHEL-LAB-SMOKE {json}} with the baseline, peak RSS (VmHWM), session creation time and
  * every run's latency in nanoseconds. Exit 3 when the store holds no model.
@@ -62,12 +63,14 @@ public final class Smoke {
         String name = null;
         String bundleFile = null;
         String trust = null;
+        boolean spinning = true;
         while (args[i].startsWith("--")) {
             switch (args[i]) {
                 case "--store": store = args[i + 1]; break;
                 case "--name": name = args[i + 1]; break;
                 case "--bundle": bundleFile = args[i + 1]; break;
                 case "--trust": trust = args[i + 1]; break;
+                case "--no-spinning": spinning = false; i--; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i += 2;
@@ -101,6 +104,11 @@ public final class Smoke {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
+            if (!spinning) {
+                // Under a CPU quota below the thread count a spinning worker burns the quota its
+                // peers need (ORT's session.intra_op.allow_spinning, on by default).
+                o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             try (OrtSession s = env.createSession(model, o)) {
                 long sessionNanos = System.nanoTime() - t0;
                 Map<String, OnnxTensor> in = inputs(env, s, dims);

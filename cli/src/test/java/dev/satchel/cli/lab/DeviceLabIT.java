@@ -19,6 +19,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * the update client and an ONNX Runtime smoke inference on what it installed. A model the check
  * says fits runs within the limit; the fp32 MiniLM, which the check says does not fit the
  * 1 GB phone, is refused by the update client (the bundle's claims) and, forced under the same
- * limit, is killed by it. Writes the report to target/device-lab/.
+ * limit, is killed by it. Writes lab.json, lab.md and the build report files of each model
+ * (target/device-lab/reports/MODEL/) and checks that they carry the lab rows.
  */
 class DeviceLabIT {
     private static final long MIB = 1024L * 1024;
@@ -59,6 +61,9 @@ class DeviceLabIT {
         Files.writeString(work.resolve("lab.json"), json + "\n");
         Files.writeString(work.resolve("lab.md"), report.toText());
         System.out.println(report.toText());
+        Path reports = work.resolve("reports");
+        Map<DeviceLab.Model, Path> written = LabReports.write(report, List.of(q, fp32), Instant.now(),
+                "satchel DeviceLabIT", reports);
 
         List<LabResult> r = report.results();
         assertEquals(4, r.size());
@@ -103,5 +108,36 @@ class DeviceLabIT {
         assertEquals("refused", rows.object(1).string("outcome"));
         assertNotNull(rows.object(0).object("measured"));
         assertEquals(120 * MIB, ((Number) rows.object(0).get("memoryLimitBytes")).longValue());
+
+        // The quota follows the profile's CPU facts: the same rule DeviceLab applied, per model.
+        CpuQuota.Host host = CpuQuota.Host.detect(Math.min(2, Runtime.getRuntime().availableProcessors()),
+                Paths.get("/proc/cpuinfo"));
+        assertEquals(CpuQuota.of(go1, true, host).cpus(), r.get(0).cpus());
+        assertEquals(CpuQuota.of(rpi, false, host).cpus(), r.get(3).cpus());
+
+        // The build report format (docs/report-schema.md): one report per model, each with its lab rows.
+        for (LabResult x : r) {
+            DeviceLab.Model m = x.model().equals(q.name()) ? q : fp32;
+            Path dir = written.get(m).getParent();
+            assertEquals(reports.resolve(m.name()), dir);
+            String md = Files.readString(dir.resolve("report.md"));
+            String cpus = new java.math.BigDecimal(Double.toString(x.cpus())).stripTrailingZeros().toPlainString();
+            assertTrue(md.lines().anyMatch(l -> l.startsWith("| " + x.deviceId() + " | ")
+                    && l.contains(" | " + cpus + " | " + x.model() + " | ")
+                    && l.contains(" | " + x.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                    && l.endsWith(" | yes |")), x.deviceId() + "/" + x.model() + " not in\n" + md);
+            JsonObject rj = Json.parseObject(Files.readAllBytes(dir.resolve("report.json")));
+            assertEquals("satchel.report/v1", rj.string("schema"));
+            assertEquals("satchel.lab/v1", rj.object("lab").string("schema"));
+            String html = Files.readString(dir.resolve("report.html"));
+            assertTrue(html.contains("<tr><td>" + x.deviceId() + "</td>"), html);
+            assertTrue(html.contains("data-chart=\"lab-memory\""));
+            String junit = Files.readString(dir.resolve("junit.xml"));
+            assertTrue(junit.contains("<testcase classname=\"satchel.lab." + x.deviceId() + "\" name=\"" + x.model() + "\""),
+                    junit);
+            assertTrue(!junit.contains("lab-disagreement"), junit);
+            assertTrue(!Files.readString(dir.resolve("report.sarif")).contains("\"ruleId\" : \"lab-disagreement\""));
+        }
+        assertEquals(3, Json.parseObject(Files.readAllBytes(written.get(fp32))).object("lab").array("results").size());
     }
 }
