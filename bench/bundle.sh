@@ -4,6 +4,8 @@
 # throughput). Page cache is warmed first and each figure is the best of RUNS runs, so the numbers
 # compare CPU work, not the disk. Install (copy) includes writing and fsyncing 1 GiB into the
 # store; install --move is the device path (download already in app storage, moved into the store).
+# Wall and CPU seconds (user + sys) are reported, with the load average before and after: the
+# build box is shared, so compare figures taken at a quiet moment.
 #
 # Usage: bench/bundle.sh [SIZE_MIB (default 1024)] [RUNS (default 3)]
 # Needs: java 17, openssl, bc, /usr/bin/python3 with python3-onnx and numpy, the built verifier jar
@@ -48,33 +50,52 @@ bytes=$(stat -c %s big.bundle)
 cat big.bundle > /dev/null  # warm the page cache
 
 # Each round runs every contender once, back to back, so that all of them see the same machine
-# load (the CI box is shared); each figure is the best of the rounds.
-t_openssl=""; t_verify=""; t_install=""; t_move=""
-timed() { # prints the wall time of "$@"
-  local s e
-  s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
+# load (the CI box is shared); each figure is the best of the rounds, wall time and CPU time
+# (user + sys, all threads) separately. "dd conv=fsync" copies the bundle into a new file and
+# fsyncs it: the raw write speed of the disk, the floor of the copying install.
+declare -A wall cpu
+timed() { # name command...: keeps the best wall and CPU seconds of "$@"
+  local name="$1" t; shift
+  /usr/bin/time -o time.out -f "%e %U %S" "$@" >/dev/null 2>&1
+  t=$(tail -1 time.out)
+  local w c
+  w=$(echo "$t" | cut -d' ' -f1)
+  c=$(echo "$t" | awk '{print $2 + $3}')
+  if [ -z "${wall[$name]:-}" ] || [ "$(echo "$w < ${wall[$name]}" | bc -l)" = 1 ]; then wall[$name]=$w; fi
+  if [ -z "${cpu[$name]:-}" ] || [ "$(echo "$c < ${cpu[$name]}" | bc -l)" = 1 ]; then cpu[$name]=$c; fi
 }
-keep_min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$runs"); do
-  t_openssl=$(keep_min "$t_openssl" "$(timed openssl dgst -sha256 big.bundle)")
-  t_verify=$(keep_min "$t_verify" "$(timed java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub)")
+  timed openssl openssl dgst -sha256 big.bundle
+  timed verify java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub
   rm -rf store
-  t_install=$(keep_min "$t_install" "$(timed java -Xmx32m -jar "$jar" install big.bundle --store store --trust bench.pub)")
+  sync
+  timed install java -Xmx32m -jar "$jar" install big.bundle --store store --trust bench.pub
   # The device path: the download is already in app storage and is moved into the store (no
   # second copy). Preparing the download (copy + sync) is outside the timed region.
   rm -rf store
-  cp big.bundle download.bundle && sync download.bundle
-  t_move=$(keep_min "$t_move" "$(timed java -Xmx32m -jar "$jar" install download.bundle --move --store store --trust bench.pub)")
+  cp big.bundle download.bundle && sync
+  timed move java -Xmx32m -jar "$jar" install download.bundle --move --store store --trust bench.pub
+  rm -rf store dd.out
+  sync
+  timed dd dd if=big.bundle of=dd.out bs=1M conv=fsync
+  rm -f dd.out
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 rss=$( { /usr/bin/time -f "%M" java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub >/dev/null; } 2>&1 | tail -1)
 
 mibps() { echo "scale=0; $bytes / 1048576 / $1" | bc -l; }
-ratio() { echo "scale=2; $t_openssl / $1" | bc -l; }
+ratio() { echo "scale=2; ${wall[openssl]} / $1" | bc -l | sed 's/^\./0./'; }
+row() { # label name
+  printf "%-42s %6.2f s %6s MiB/s  cpu %5.2f s  %sx openssl\n" "$1" "${wall[$2]}" "$(mibps "${wall[$2]}")" \
+    "${cpu[$2]}" "$(ratio "${wall[$2]}")"
+}
 echo "bundle: $bytes bytes; best of $runs; $(nproc) cores; $(java -version 2>&1 | head -1); $(openssl version)"
-printf "%-38s %8.2f s %6s MiB/s\n" "openssl dgst -sha256" "$t_openssl" "$(mibps "$t_openssl")"
-printf "%-38s %8.2f s %6s MiB/s  %sx openssl\n" "satchel-verify verify (-Xmx32m)" "$t_verify" "$(mibps "$t_verify")" "$(ratio "$t_verify")"
-printf "%-38s %8.2f s %6s MiB/s  %sx openssl\n" "satchel-verify install (-Xmx32m)" "$t_install" "$(mibps "$t_install")" "$(ratio "$t_install")"
-printf "%-38s %8.2f s %6s MiB/s  %sx openssl\n" "satchel-verify install --move (-Xmx32m)" "$t_move" "$(mibps "$t_move")" "$(ratio "$t_move")"
+echo "load average before: $load_before; after: $load_after"
+row "openssl dgst -sha256" openssl
+row "satchel-verify verify (-Xmx32m)" verify
+row "satchel-verify install (-Xmx32m)" install
+row "satchel-verify install --move (-Xmx32m)" move
+row "dd bs=1M conv=fsync (disk write + fsync)" dd
 echo "verify peak RSS: ${rss} KB"
-rm -rf store download.bundle
+rm -rf store download.bundle time.out
