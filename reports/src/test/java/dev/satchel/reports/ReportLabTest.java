@@ -119,8 +119,9 @@ class ReportLabTest {
         String html = report().render(ReportFormat.HTML);
         assertTrue(html.contains("<h2>Device lab</h2>"), html);
         assertTrue(html.contains("<table id=\"lab\">"), html);
-        assertTrue(html.contains("<tr><td>samsung-galaxy-s24-snapdragon</td><td class=\"num\">64.0 MiB</td>"
-                + "<td class=\"num\">2</td><td>mlp</td>"), html);
+        assertTrue(html.contains("<tr><td>samsung-galaxy-s24-snapdragon</td><td>mlp</td><td class=\"num\">64.0 MiB</td>"
+                + "<td class=\"num\">2</td><td class=\"num\">1.0 MiB / 40.0 MiB</td><td>fits</td><td>oom_killed</td>"), html);
+        assertTrue(html.contains("<td class=\"num\">0.05 ms / 0.10 ms (0.50)</td>"), html);
         int chart = html.indexOf("data-chart=\"lab-memory\"");
         assertTrue(chart > 0, html);
         String svg = html.substring(chart, html.indexOf("</svg>", chart));

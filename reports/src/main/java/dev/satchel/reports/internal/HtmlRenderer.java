@@ -53,6 +53,7 @@ public final class HtmlRenderer {
             .sev{display:inline-block;min-width:38px;text-align:center;border-radius:3px;color:#fff;font-size:11px;padding:0 4px;margin-right:4px}
             .note{color:var(--muted);font-size:12px}
             details summary{cursor:pointer}
+            .scroll{overflow-x:auto}
             """;
 
     static final String SCRIPT = """
@@ -203,25 +204,29 @@ public final class HtmlRenderer {
     }
 
     private static void labTable(StringBuilder b, List<LabSection.Row> rows) {
-        b.append("<table id=\"lab\"><thead><tr><th>Device</th><th class=\"num\">Limit</th><th class=\"num\">CPUs</th>")
-                .append("<th>Model</th><th class=\"num\">Estimate</th><th class=\"num\">Budget</th><th>Predicted</th>")
-                .append("<th>Outcome</th><th class=\"num\">cgroup peak</th><th class=\"num\">Session RSS Δ</th>")
-                .append("<th class=\"num\">Latency (median)</th><th class=\"num\">Latency (est.)</th>")
-                .append("<th class=\"num\">Measured/est. latency</th><th>Agrees</th></tr></thead><tbody>\n");
+        // Eleven columns: estimate with budget and latency with its estimate share a cell, so the
+        // table fits the page; report.md has one column each.
+        b.append("<div class=\"scroll\"><table id=\"lab\"><thead><tr><th>Device</th><th>Model</th>")
+                .append("<th class=\"num\">Limit</th><th class=\"num\">CPUs</th>")
+                .append("<th class=\"num\">Estimate / budget</th><th>Predicted</th><th>Outcome</th>")
+                .append("<th class=\"num\">cgroup peak</th><th class=\"num\">Session RSS Δ</th>")
+                .append("<th class=\"num\">Latency: median / est. (ratio)</th><th>Agrees</th></tr></thead><tbody>\n");
         for (LabSection.Row x : rows) {
-            b.append("<tr><td>").append(esc(x.device())).append("</td><td class=\"num\">").append(Fmt.bytes(x.limitBytes()))
-                    .append("</td><td class=\"num\">").append(esc(x.cpus())).append("</td><td>").append(esc(x.model()))
-                    .append("</td><td class=\"num\">").append(Fmt.bytes(x.estimateBytes())).append("</td><td class=\"num\">")
+            b.append("<tr><td>").append(esc(x.device())).append("</td><td>").append(esc(x.model()))
+                    .append("</td><td class=\"num\">").append(Fmt.bytes(x.limitBytes()))
+                    .append("</td><td class=\"num\">").append(esc(x.cpus()))
+                    .append("</td><td class=\"num\">").append(Fmt.bytes(x.estimateBytes())).append(" / ")
                     .append(Fmt.bytes(x.budgetBytes())).append("</td><td>").append(x.predictedFit() ? "fits" : "does not fit")
                     .append("</td><td>").append(esc(x.outcomeText())).append("</td><td class=\"num\">")
                     .append(esc(x.peakText())).append("</td><td class=\"num\">").append(esc(x.rssText()))
-                    .append("</td><td class=\"num\">").append(esc(x.latencyText())).append("</td><td class=\"num\">")
-                    .append(esc(x.estimatedLatencyText())).append("</td><td class=\"num\">").append(esc(x.ratioText()))
+                    .append("</td><td class=\"num\">").append(esc(x.latencyText())).append(" / ")
+                    .append(esc(x.estimatedLatencyText()))
+                    .append(x.latencyRatio() == null ? "" : " (" + esc(x.ratioText()) + ")")
                     .append("</td><td>").append(x.agrees() ? "<span class=\"sev pass\">yes</span>"
                             : "<span class=\"sev fail\">no</span>")
                     .append("</td></tr>\n");
         }
-        b.append("</tbody></table>\n");
+        b.append("</tbody></table></div>\n");
     }
 
     /**
