@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Device lab over the five pinned example models on three memory classes (docs/device-lab.md):
-# prints the measured-vs-estimated table and writes target/satchel-lab-bench/lab.json. Needs lab/setup.sh first.
+# prints the measured-vs-estimated table and writes target/satchel-lab-bench/lab.json and each model's
+# build report files with the lab section (target/satchel-lab-bench/<model>/report.{json,md,html},
+# junit.xml, report.sarif). Exits 1 when a case disagrees with the check. Needs lab/setup.sh first.
 # Uses the CLI built by ./satchel; extra arguments go to 'satchel lab' (e.g. --runs 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
