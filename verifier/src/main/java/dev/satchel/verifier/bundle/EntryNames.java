@@ -107,9 +107,24 @@ public final class EntryNames {
      * (NTFS, APFS, HFS+, FAT, ext4 casefold): NFKC then lower case (root locale) then NFC again.
      */
     public static String collisionKey(String name) {
+        if (isAscii(name)) {
+            // Identical result: ASCII is stable under NFC and NFKC, and root-locale case mapping
+            // keeps it ASCII. Skips loading the ICU normalisation data (milliseconds at start-up,
+            // on the verifier's critical path; issue 6).
+            return name.toLowerCase(Locale.ROOT);
+        }
         String k = Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
                 .toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
         return Normalizer.normalize(k, Normalizer.Form.NFC);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Compares names by their UTF-8 bytes (unsigned), the canonical entry order. */

@@ -106,4 +106,24 @@ class BundleVerifierTest {
         assertTrue(EntryNames.compare("a/b", "a-b") > 0);
         assertTrue(EntryNames.compare("\uffff", "\ud83d\ude00") < 0);
     }
+
+    @Test
+    void entryNames_asciiFastPath_sameKeyAsFullNormalisation() {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x80; c++) {
+            all.append(c);
+            String one = String.valueOf(c);
+            assertEquals(fullCollisionKey(one), EntryNames.collisionKey(one), "U+" + Integer.toHexString(c));
+        }
+        for (String name : Arrays.asList(all.toString(), "Model.ONNX", "weights/LAYER_01.Bin", "I.i")) {
+            assertEquals(fullCollisionKey(name), EntryNames.collisionKey(name), name);
+        }
+        assertEquals(fullCollisionKey("DATA/\u212A.bin"), EntryNames.collisionKey("DATA/\u212A.bin"));
+    }
+
+    private static String fullCollisionKey(String name) {
+        String k = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKC)
+                .toLowerCase(java.util.Locale.ROOT).toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+        return java.text.Normalizer.normalize(k, java.text.Normalizer.Form.NFC);
+    }
 }
