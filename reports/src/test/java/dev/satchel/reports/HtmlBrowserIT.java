@@ -116,4 +116,26 @@ class HtmlBrowserIT {
         Files.write(keep, png);
         Files.writeString(Paths.get("target/report-screenshot.html"), r.render(ReportFormat.HTML));
     }
+
+    @Test
+    void html_withLab_labChartRendersWithoutNetwork() throws Exception {
+        Report r = Report.build(ReportFixtures.labInputs(dir));
+        Path html = dir.resolve("report-lab.html");
+        Files.writeString(html, r.render(ReportFormat.HTML));
+        Path netLog = dir.resolve("net-log-lab.json");
+        String dom = chromium(dir.resolve("profile-lab"), "--log-net-log=" + netLog, "--net-log-capture-mode=Everything",
+                "--virtual-time-budget=3000", "--dump-dom", html.toUri().toString());
+        assertTrue(dom.contains("data-script=\"ran\""), "the page's script did not run (CSP hash mismatch?)");
+        Matcher m = SIZE.matcher(dom);
+        boolean lab = false;
+        while (m.find()) {
+            if (m.group(1).equals("lab-memory")) {
+                lab = true;
+                assertTrue(Integer.parseInt(m.group(2)) > 100 && Integer.parseInt(m.group(3)) > 20, m.group(0));
+                assertEquals(8, Integer.parseInt(m.group(4)), m.group(0));
+            }
+        }
+        assertTrue(lab, "no lab-memory chart rendered");
+        assertEquals(List.of(), pageRequests(netLog), "the report page made network requests");
+    }
 }
