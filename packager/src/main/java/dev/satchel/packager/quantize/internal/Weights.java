@@ -92,9 +92,7 @@ public final class Weights {
                 int len = Math.min(chunkRows, hi - r0) * n;
                 w.get(r0 * n, buf, 0, len);
                 for (int base = 0; base < len; base += n) {
-                    for (int c = 0; c < n; c++) {
-                        max[c] = Math.max(max[c], Math.abs(buf[base + c]));
-                    }
+                    columnMax(buf, base, n, max);
                 }
             }
             partial[t] = max;
@@ -125,9 +123,7 @@ public final class Weights {
                 int len = Math.min(chunkRows, hi - r0) * n;
                 w.get(r0 * n, buf, 0, len);
                 for (int base = 0; base < len; base += n) {
-                    for (int c = 0; c < n; c++) {
-                        q[base + c] = (byte) clamp(roundHalfAway(buf[base + c] * inv[c]), -127, 127);
-                    }
+                    columnCodes(buf, base, n, inv, q, base);
                 }
                 out.put(r0 * n, q, 0, len);
             }
@@ -264,6 +260,7 @@ public final class Weights {
         parallelRows(v, d, (t, lo, hi) -> {
             float[] buf = new float[chunkRows * d];
             byte[] out = new byte[chunkRows * rowBytes];
+            float[] invs = new float[block];
             for (int r0 = lo; r0 < hi; r0 += chunkRows) {
                 int rows = Math.min(chunkRows, hi - r0);
                 w.get(r0 * d, buf, 0, rows * d);
@@ -275,17 +272,14 @@ public final class Weights {
                     int outRow = r * rowBytes;
                     for (int blk = 0; blk < blocks; blk++) {
                         int base = row + blk * block;
-                        float amax = 0;
-                        for (int i = 0; i < block; i++) {
-                            amax = Math.max(amax, Math.abs(buf[base + i]));
-                        }
+                        float amax = maxAbs(buf, base, block);
                         float sc = amax == 0 ? 1f : amax / (mid - 1);
                         float inv = 1f / sc;
                         scales[(r0 + r) * blocks + blk] = sc;
                         if (bits == 8) {
-                            for (int i = 0; i < block; i++) {
-                                out[outRow + blk * block + i] = (byte) clamp(roundHalfAway(buf[base + i] * inv), -(mid - 1), mid - 1);
-                            }
+                            // The column kernel with one scale repeated: one kernel for the JIT to compile.
+                            java.util.Arrays.fill(invs, inv);
+                            columnCodes(buf, base, block, invs, out, outRow + blk * block);
                         } else {
                             for (int i = 0; i < block; i++) {
                                 int code = clamp(roundHalfAway(buf[base + i] * inv), -(mid - 1), mid - 1);
@@ -300,6 +294,31 @@ public final class Weights {
             }
         });
         return q;
+    }
+
+    // Small kernels, called once per row or block: the JIT compiles them after a few hundred calls,
+    // where loops inlined in a task body would run interpreted until on-stack replacement.
+
+    /** {@code max[c] = max(max[c], |v[off + c]|)} for every column c. */
+    private static void columnMax(float[] v, int off, int n, float[] max) {
+        for (int c = 0; c < n; c++) {
+            max[c] = Math.max(max[c], Math.abs(v[off + c]));
+        }
+    }
+
+    /** int8 codes of {@code n} values, value c scaled by {@code inv[c]}. */
+    private static void columnCodes(float[] v, int off, int n, float[] inv, byte[] q, int qOff) {
+        for (int c = 0; c < n; c++) {
+            q[qOff + c] = (byte) clamp(roundHalfAway(v[off + c] * inv[c]), -127, 127);
+        }
+    }
+
+    private static float maxAbs(float[] v, int off, int len) {
+        float m = 0;
+        for (int i = 0; i < len; i++) {
+            m = Math.max(m, Math.abs(v[off + i]));
+        }
+        return m;
     }
 
     /** IEEE 754 binary16, round to nearest even (Float.floatToFloat16 arrives only in Java 20). */
@@ -358,7 +377,10 @@ public final class Weights {
      * has compiled these loops, Math.rint runs as StrictMath code and dominated a cold run.
      */
     static int roundHalfAway(float x) {
-        return (int) (x >= 0 ? x + 0.5f : x - 0.5f);
+        // x + copySign(0.5, x) is x + 0.5 or x - 0.5 exactly as the branch would pick (NaN gives 0
+        // either way), without a branch: weight signs are random, and a mispredicted branch per
+        // element cost more than the rest of the loop.
+        return (int) (x + Math.copySign(0.5f, x));
     }
 
     static int clamp(int v, int lo, int hi) {
