@@ -22,6 +22,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
         try {
             Path model = dir.resolve("warmup.onnx");
             Files.write(model, warmupModel().toByteArray());
+            Path encoder = dir.resolve("warmup-encoder.onnx");
+            Files.write(encoder, encoderModel().toByteArray());
             StringWriter sink = new StringWriter();
             PrintWriter w = new PrintWriter(sink);
             for (String[] args : new String[][] {
@@ -29,6 +31,9 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 {"inspect", model.toString(), "--format", "json", "--dim", "n=2"},
                 {"check", model.toString(), "--all", "--dim", "n=2"},
                 {"check", model.toString(), "--device", "google-pixel-8", "--format", "json", "--dim", "n=2"},
+                {"check", encoder.toString(), "--all"},
+                {"check", encoder.toString(), "--all", "--dim", "batch_size=1", "--dim", "sequence_length=8",
+                    "--format", "json"},
                 {"quantize", quantizeModel(dir).toString(), "-o", dir.resolve("warmup-int8.onnx").toString(), "--mode", "int8",
                     "--no-eval", "--min-weight-size", "0"},
                 {"--help"},
@@ -59,12 +64,13 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 .setShape(Onnx.TensorShapeProto.newBuilder().addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4)));
         Onnx.TypeProto.Tensor.Builder y = Onnx.TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT.code())
                 .setShape(Onnx.TensorShapeProto.newBuilder().addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))
-                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(32)));
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(512)));
         Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("warmup-quantize")
                 .addInput(Onnx.ValueInfoProto.newBuilder().setName("ids").setType(Onnx.TypeProto.newBuilder().setTensorType(ids)))
                 .addOutput(Onnx.ValueInfoProto.newBuilder().setName("y").setType(Onnx.TypeProto.newBuilder().setTensorType(y)))
-                .addInitializer(floats("table", 64, 32))
-                .addInitializer(floats("w", 32, 32))
+                // Large enough (128K floats each) for the rewrite to split them across cores.
+                .addInitializer(floats("table", 512, 256))
+                .addInitializer(floats("w", 256, 512))
                 .addNode(Onnx.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("table").addInput("ids").addOutput("e"))
                 .addNode(Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("proj").addInput("e").addInput("w").addOutput("y"))
                 .build();
@@ -82,6 +88,106 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
         return Onnx.TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT.code()).addDims(rows).addDims(cols)
                 .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())).build();
+    }
+
+    /**
+     * A miniature transformer encoder layer with the operator types of an exported BERT-style model
+     * (embedding Gather, layer norm spelled out, MatMul, Erf, the Shape-Gather-Unsqueeze-Concat-
+     * Reshape chain that constant folding removes, Transpose, Softmax, Cast, Slice) and symbolic
+     * batch and sequence dims, so that {@code check} runs shape inference, folding, every EP
+     * placement path and the finding texts as on a real model.
+     */
+    private static Onnx.ModelProto encoderModel() {
+        Onnx.TypeProto ids = tensorType(DataType.INT64, "batch_size", "sequence_length");
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("warmup-encoder")
+                .addInput(Onnx.ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
+                .addInput(Onnx.ValueInfoProto.newBuilder().setName("attention_mask").setType(ids))
+                .addOutput(Onnx.ValueInfoProto.newBuilder().setName("out")
+                        .setType(tensorType(DataType.FLOAT, "batch_size", "2", "sequence_length", "1")))
+                .addOutput(Onnx.ValueInfoProto.newBuilder().setName("mask")
+                        .setType(tensorType(DataType.FLOAT, "batch_size", "sequence_length")))
+                .addInitializer(floats("emb", 32, 8))
+                .addInitializer(floats("w", 8, 8))
+                .addInitializer(floats("gamma", 1, 8).toBuilder().clearDims().addDims(8));
+        constant(g, "two", Onnx.TensorProto.newBuilder().setDataType(DataType.FLOAT.code()).addFloatData(2f));
+        constant(g, "eps", Onnx.TensorProto.newBuilder().setDataType(DataType.FLOAT.code()).addFloatData(1e-12f));
+        constant(g, "zero", Onnx.TensorProto.newBuilder().setDataType(DataType.INT64.code()).addInt64Data(0));
+        constant(g, "rest", longs(-1, 2, 4));
+        constant(g, "starts", longs(0));
+        constant(g, "ends", longs(1));
+        constant(g, "axes", longs(3));
+        node(g, "Gather", "embed", new String[] {"emb", "input_ids"}, "e");
+        node(g, "ReduceMean", "mean", new String[] {"e"}, "mu", ints("axes", -1));
+        node(g, "Sub", "centre", new String[] {"e", "mu"}, "d");
+        node(g, "Pow", "square", new String[] {"d", "two"}, "d2");
+        node(g, "ReduceMean", "variance", new String[] {"d2"}, "var", ints("axes", -1));
+        node(g, "Add", "add_eps", new String[] {"var", "eps"}, "ve");
+        node(g, "Sqrt", "sqrt", new String[] {"ve"}, "sd");
+        node(g, "Div", "normalise", new String[] {"d", "sd"}, "nrm");
+        node(g, "Mul", "scale", new String[] {"nrm", "gamma"}, "g1");
+        node(g, "MatMul", "dense", new String[] {"g1", "w"}, "h");
+        node(g, "Erf", "gelu_erf", new String[] {"h"}, "er");
+        node(g, "Shape", "shape", new String[] {"h"}, "sh");
+        node(g, "Gather", "batch", new String[] {"sh", "zero"}, "b0", Onnx.AttributeProto.newBuilder().setName("axis")
+                .setType(Onnx.AttributeProto.AttributeType.INT).setI(0).build());
+        node(g, "Unsqueeze", "batch_1d", new String[] {"b0"}, "b1", ints("axes", 0));
+        node(g, "Concat", "heads_shape", new String[] {"b1", "rest"}, "hs", Onnx.AttributeProto.newBuilder()
+                .setName("axis").setType(Onnx.AttributeProto.AttributeType.INT).setI(0).build());
+        node(g, "Reshape", "split_heads", new String[] {"er", "hs"}, "r");
+        node(g, "Transpose", "heads_first", new String[] {"r"}, "tr", ints("perm", 0, 2, 1, 3));
+        node(g, "Softmax", "softmax", new String[] {"tr"}, "sm", Onnx.AttributeProto.newBuilder().setName("axis")
+                .setType(Onnx.AttributeProto.AttributeType.INT).setI(-1).build());
+        node(g, "Slice", "first", new String[] {"sm", "starts", "ends", "axes"}, "out");
+        node(g, "Cast", "mask_float", new String[] {"attention_mask"}, "mask", Onnx.AttributeProto.newBuilder()
+                .setName("to").setType(Onnx.AttributeProto.AttributeType.INT).setI(DataType.FLOAT.code()).build());
+        return Onnx.ModelProto.newBuilder().setIrVersion(6).setProducerName("satchel-warmup")
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(11)).setGraph(g).build();
+    }
+
+    private static Onnx.TypeProto tensorType(DataType type, String... dims) {
+        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+        for (String d : dims) {
+            shape.addDim(Character.isDigit(d.charAt(0))
+                    ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(Long.parseLong(d))
+                    : Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(d));
+        }
+        return Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+                .setElemType(type.code()).setShape(shape)).build();
+    }
+
+    private static Onnx.TensorProto.Builder longs(long... values) {
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setDataType(DataType.INT64.code()).addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t;
+    }
+
+    private static Onnx.AttributeProto ints(String name, long... values) {
+        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    private static void constant(Onnx.GraphProto.Builder g, String name, Onnx.TensorProto.Builder value) {
+        g.addNode(Onnx.NodeProto.newBuilder().setOpType("Constant").setName(name + "_const").addOutput(name)
+                .addAttribute(Onnx.AttributeProto.newBuilder().setName("value")
+                        .setType(Onnx.AttributeProto.AttributeType.TENSOR).setT(value)));
+    }
+
+    private static void node(Onnx.GraphProto.Builder g, String op, String name, String[] inputs, String output,
+            Onnx.AttributeProto... attributes) {
+        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
+        for (String in : inputs) {
+            n.addInput(in);
+        }
+        for (Onnx.AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        g.addNode(n);
     }
 
     private static Onnx.ModelProto warmupModel() {
