@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,18 +81,33 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * Started when picocli creates the command, before it builds the command model and parses the
+     * arguments: the built-in profiles and the operator tables then load on a second core while
+     * picocli works on the first. Both are cached per JVM, so {@link #call()} finds them loaded (or
+     * waits for them); a load failure is left for call() to meet and report.
+     */
+    private final CompletableFuture<ExecutionProviderCatalogue> eps = CompletableFuture.supplyAsync(() -> {
+        try {
+            ProfileCatalogue.builtIn();
+        } catch (RuntimeException e) {
+            // call() loads the catalogue again and reports the problem
+        }
+        return ExecutionProviderCatalogue.builtIn();
+    });
+
     @Override
     public Integer call() throws Exception {
         Map<String, Long> bindings = dims.bindings();
         if (context != null && context < 0) {
             throw new CliException(ExitCode.USAGE, "--context must be 0 or more");
         }
-        // The operator tables load on another core while profiles and the model are read.
-        java.util.concurrent.CompletableFuture<ExecutionProviderCatalogue> eps =
-                java.util.concurrent.CompletableFuture.supplyAsync(ExecutionProviderCatalogue::builtIn);
+        // A model file (not an example:ID, which may need a download) is read on another core while
+        // the profiles are resolved; its errors are still reported after the profile errors.
+        CompletableFuture<OnnxModel> read = model.startsWith("example:") ? null : readInBackground(model);
         ProfileCatalogue catalogue = ProfilesCommand.catalogue(profiles, spec.commandLine().getErr());
         List<DeviceProfile> targets = targets(catalogue);
-        OnnxModel m = ModelReader.read(ModelPaths.resolve(model));
+        OnnxModel m = read == null ? ModelReader.read(ModelPaths.resolve(model)) : await(read);
         CheckReport report = new CompatibilityChecker(eps.join()).check(m, targets,
                 new CheckOptions(bindings, context == null ? OptionalLong.empty() : OptionalLong.of(context)));
         PrintWriter out = spec.commandLine().getOut();
@@ -101,6 +118,35 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passes(strict) ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
+    }
+
+    private static CompletableFuture<OnnxModel> readInBackground(String model) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ModelReader.read(ModelPaths.resolve(model));
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, task -> {
+            Thread t = new Thread(task, "satchel-check-read");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The future's value, or the exception its task threw, as if the task had run on this thread. */
+    private static <T> T await(CompletableFuture<T> f) throws Exception {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception) {
+                throw (Exception) e.getCause();
+            }
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
+            throw e;
+        }
     }
 
     private boolean verbose() {

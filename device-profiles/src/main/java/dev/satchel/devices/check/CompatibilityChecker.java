@@ -109,12 +109,26 @@ public final class CompatibilityChecker {
             totalMacs += Math.max(0, g.macs(i));
         }
         return new Analysis(model, facts, g, memory, totalMacs, isQuantized(facts), Map.copyOf(dims),
-                new java.util.HashMap<>());
+                new java.util.HashMap<>(), new java.util.HashMap<>());
     }
 
-    /** Placements are shared by devices with the same dims, EP table, accelerator and ORT version. */
+    /**
+     * Placements are shared by devices with the same dims, EP table, accelerator and ORT version;
+     * so are the findings and texts derived from the model alone (memo), since most of the built-in
+     * devices share an ONNX Runtime version and execution providers. Used by one thread.
+     */
     private record Analysis(OnnxModel model, ModelFacts facts, GraphView graph, MemoryEstimate memory, long totalMacs,
-            boolean quantized, Map<String, Long> dims, Map<String, EpCoverage> placements) {}
+            boolean quantized, Map<String, Long> dims, Map<String, EpCoverage> placements, Map<String, Object> memo) {
+        @SuppressWarnings("unchecked")
+        <T> T memo(String key, java.util.function.Supplier<T> compute) {
+            Object v = memo.get(key);
+            if (v == null) {
+                v = compute.get();
+                memo.put(key, v);
+            }
+            return (T) v;
+        }
+    }
 
     /** Binds the sequence axis (axis 2) of past_key_values inputs to the context length. */
     private static void bindContext(ModelFacts facts, Map<String, Long> dims, long context) {
@@ -174,7 +188,15 @@ public final class CompatibilityChecker {
     // ---- runtime: opset, IR, domains ----------------------------------------------------------
 
     private void runtime(Analysis a, DeviceProfile d, List<Finding> out) {
-        String ort = d.onnxRuntime().value();
+        // Depends on the model and the ORT version only.
+        out.addAll(a.<List<Finding>>memo("runtime|" + d.onnxRuntime().value(), () -> {
+            List<Finding> found = new ArrayList<>();
+            runtime(a, d.onnxRuntime().value(), found);
+            return List.copyOf(found);
+        }));
+    }
+
+    private void runtime(Analysis a, String ort, List<Finding> out) {
         Optional<OrtRelease> release = eps.release(ort);
         long opset = a.facts().opsets().getOrDefault("", a.facts().opsets().getOrDefault("ai.onnx", -1L));
         if (opset >= 0 && opset < 7) {
@@ -234,40 +256,51 @@ public final class CompatibilityChecker {
                     + " intermediate values have unknown shapes and count as 0 bytes in the activation estimate",
                     List.of(), Optional.of("bind symbolic dimensions with --dim NAME=VALUE (see satchel inspect)")));
         }
+        String total = a.memo("memory-total", () -> mib(m.totalBytes()));
         Optional<Fact<Long>> budget = d.memory().modelBudgetMb().or(() -> d.memory().appBudgetMb());
         if (budget.isEmpty()) {
             out.add(Finding.of(FindingCode.MEMORY_BUDGET_UNKNOWN, Severity.WARN, "profile " + d.id()
-                    + " has no memory budget; estimated peak " + mib(m.totalBytes()) + " was not judged"));
+                    + " has no memory budget; estimated peak " + total + " was not judged"));
             return Optional.empty();
         }
         long limit = budget.get().value() << 20;
-        String label = (d.memory().modelBudgetMb().isPresent() ? "model budget " : "app budget ")
-                + mib(limit) + (budget.get().isEstimate() ? " (estimate)" : " (" + budget.get().evidence().label() + ")");
-        String breakdown = "weights " + mib(m.weightsBytes()) + " x" + MemoryPlanner.WEIGHTS_FACTOR + " while loading"
-                + " + activations " + mib(m.activationPeakBytes())
-                + (m.kvCacheBytes() > 0 ? " (KV cache " + mib(m.kvCacheBytes()) + ")" : "")
-                + " x" + MemoryPlanner.ARENA_FACTOR + " arena + runtime " + mib(m.runtimeOverheadBytes());
-        String biggest = m.topContributors().stream().limit(3)
-                .map(c -> c.name() + " " + mib(c.bytes()) + " (" + c.kind() + ")").collect(Collectors.joining(", "));
         List<String> nodes = m.peakAtNode().map(List::of).orElse(List.of());
         if (m.totalBytes() > limit) {
-            out.add(new Finding(FindingCode.MEMORY_OVER_BUDGET, Severity.FAIL, "estimated peak " + mib(m.totalBytes())
-                    + " exceeds the " + label + ": " + breakdown + "; biggest: " + biggest, nodes,
+            out.add(new Finding(FindingCode.MEMORY_OVER_BUDGET, Severity.FAIL, "estimated peak " + total
+                    + " exceeds the " + budgetLabel(d, budget.get(), limit) + ": " + memoryBreakdown(a) + "; biggest: "
+                    + a.memo("memory-biggest", () -> m.topContributors().stream().limit(3)
+                            .map(c -> c.name() + " " + mib(c.bytes()) + " (" + c.kind() + ")")
+                            .collect(Collectors.joining(", "))), nodes,
                     Optional.of(a.quantized() ? "choose a smaller model or a device with more memory"
                             : "quantize the weights (satchel quantize --mode int8-static shrinks fp32 weights about 4x)"
                                     + ", or lower --dim sizes / --context")));
         } else if (m.totalBytes() > NEAR_BUDGET * limit) {
-            out.add(new Finding(FindingCode.MEMORY_NEAR_BUDGET, Severity.WARN, "estimated peak " + mib(m.totalBytes())
-                    + " is over " + Math.round(NEAR_BUDGET * 100) + "% of the " + label + ": " + breakdown, nodes,
+            out.add(new Finding(FindingCode.MEMORY_NEAR_BUDGET, Severity.WARN, "estimated peak " + total
+                    + " is over " + Math.round(NEAR_BUDGET * 100) + "% of the " + budgetLabel(d, budget.get(), limit)
+                    + ": " + memoryBreakdown(a), nodes,
                     Optional.of("leave headroom: quantize, or measure on the device")));
         }
         Fact<Long> wasm = d.limits().get(PlatformLimit.WASM_MAX_MEMORY_BYTES);
         if (wasm != null && m.totalBytes() > wasm.value()) {
             out.add(new Finding(FindingCode.MEMORY_OVER_PLATFORM_LIMIT, Severity.FAIL, "estimated peak "
-                    + mib(m.totalBytes()) + " exceeds WebAssembly's " + mib(wasm.value()) + " linear-memory ceiling",
+                    + total + " exceeds WebAssembly's " + mib(wasm.value()) + " linear-memory ceiling",
                     List.of(), Optional.of("quantize or split the model")));
         }
         return Optional.of(limit);
+    }
+
+    private static String budgetLabel(DeviceProfile d, Fact<Long> budget, long limit) {
+        return (d.memory().modelBudgetMb().isPresent() ? "model budget " : "app budget ")
+                + mib(limit) + (budget.isEstimate() ? " (estimate)" : " (" + budget.evidence().label() + ")");
+    }
+
+    private static String memoryBreakdown(Analysis a) {
+        MemoryEstimate m = a.memory();
+        return a.memo("memory-breakdown", () -> "weights " + mib(m.weightsBytes()) + " x"
+                + MemoryPlanner.WEIGHTS_FACTOR + " while loading"
+                + " + activations " + mib(m.activationPeakBytes())
+                + (m.kvCacheBytes() > 0 ? " (KV cache " + mib(m.kvCacheBytes()) + ")" : "")
+                + " x" + MemoryPlanner.ARENA_FACTOR + " arena + runtime " + mib(m.runtimeOverheadBytes()));
     }
 
     // ---- storage and per-object limits ---------------------------------------------------------
@@ -345,6 +378,7 @@ public final class CompatibilityChecker {
             String units = e.getValue().stream().map(Accelerator::name).collect(Collectors.joining(" / "));
             EpCoverage best = null;
             ExecutionProvider bestEp = null;
+            String bestKey = null;
             for (ExecutionProvider ep : eps.forProvider(e.getKey())) {
                 if (ep.coverage() == ExecutionProvider.Coverage.NOT_EXTRACTED) {
                     out.add(Finding.of(FindingCode.ACCELERATOR_COVERAGE_UNKNOWN, Severity.INFO, units + " via "
@@ -357,25 +391,34 @@ public final class CompatibilityChecker {
                 // Placement depends only on the model, the EP table, the accelerator and the ORT
                 // version, so devices sharing them share one evaluation.
                 String acc = e.getValue().get(0).id();
-                EpCoverage c = placements.computeIfAbsent(ep.id() + "|" + acc + "|" + d.onnxRuntime().value(),
+                String key = ep.id() + "|" + acc + "|" + d.onnxRuntime().value();
+                EpCoverage c = placements.computeIfAbsent(key,
                         k -> EpPlacer.place(a.graph(), ep, acc, d.onnxRuntime().value()));
                 all.add(c);
                 if (best == null || c.macsTaken() > best.macsTaken()
                         || (c.macsTaken() == best.macsTaken() && c.nodesTaken() > best.nodesTaken())) {
                     best = c;
                     bestEp = ep;
+                    bestKey = key;
                 }
             }
             if (best != null) {
                 bestEp.rules().deprecated().ifPresent(why -> out.add(Finding.of(FindingCode.ACCELERATOR_DEPRECATED,
                         Severity.INFO, e.getKey() + " is not one to rely on: " + why)));
-                List<Finding> found = new ArrayList<>();
-                accelerationFindings(a, units, best, bestEp, found);
-                for (Finding f : found) {
-                    // A deprecated or off-by-default EP's shortcomings are context, not a warning.
-                    out.add(bestEp.rules().deprecated().isPresent() && f.severity() == Severity.WARN
-                            ? new Finding(f.code(), Severity.INFO, f.message(), f.nodes(), f.fix()) : f);
-                }
+                EpCoverage chosen = best;
+                ExecutionProvider chosenEp = bestEp;
+                // The same placement seen through the same units gives the same findings.
+                out.addAll(a.<List<Finding>>memo("accelerator|" + bestKey + "|" + units, () -> {
+                    List<Finding> found = new ArrayList<>();
+                    accelerationFindings(a, units, chosen, chosenEp, found);
+                    List<Finding> shown = new ArrayList<>();
+                    for (Finding f : found) {
+                        // A deprecated or off-by-default EP's shortcomings are context, not a warning.
+                        shown.add(chosenEp.rules().deprecated().isPresent() && f.severity() == Severity.WARN
+                                ? new Finding(f.code(), Severity.INFO, f.message(), f.nodes(), f.fix()) : f);
+                    }
+                    return List.copyOf(shown);
+                }));
             }
         }
         return all;

@@ -46,6 +46,11 @@ public record ExecutionProvider(String id, String provider, String ortName, Cove
     /** The entry for {@code domain:opType} ({@code ""} and {@code ai.onnx} both mean the default domain). */
     public Optional<OpSupport> op(String domain, String opType) {
         String d = "ai.onnx".equals(domain) ? "" : domain;
-        return ops.stream().filter(o -> o.domain().equals(d) && o.opType().equals(opType)).findFirst();
+        for (OpSupport o : ops) {
+            if (o.domain().equals(d) && o.opType().equals(opType)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
     }
 }

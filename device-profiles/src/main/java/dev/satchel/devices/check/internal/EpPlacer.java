@@ -11,9 +11,11 @@ import dev.satchel.model.onnx.Onnx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,6 +53,7 @@ public final class EpPlacer {
         int takenCount = 0;
         boolean[] folded = new boolean[n];
         int foldedCount = 0;
+        Map<String, OpSupport> table = index(ep);
         for (int i : g.order()) {
             Onnx.NodeProto node = g.node(i);
             if (g.isFolded(i)) {
@@ -63,7 +66,7 @@ public final class EpPlacer {
             long macs = Math.max(0, g.macs(i));
             macsTotal += macs;
             List<String> nodeCaveats = new ArrayList<>();
-            Optional<String[]> reason = evaluate(g, ep, node, ortVersion, nodeCaveats);
+            Optional<String[]> reason = evaluate(g, ep, table, node, ortVersion, nodeCaveats);
             if (reason.isEmpty()) {
                 taken[i] = true;
                 takenCount++;
@@ -83,15 +86,26 @@ public final class EpPlacer {
                 : node.getDomain() + ":" + node.getOpType();
     }
 
+    /**
+     * The EP's entries by {@code domain:opType}, the first entry winning as in
+     * {@link ExecutionProvider#op}: one hash lookup per node instead of a scan of the table.
+     */
+    private static Map<String, OpSupport> index(ExecutionProvider ep) {
+        Map<String, OpSupport> out = new HashMap<>();
+        for (OpSupport o : ep.ops()) {
+            out.putIfAbsent(o.domain() + ':' + o.opType(), o);
+        }
+        return out;
+    }
+
     /** Empty when the EP takes the node; else {reason code, detail}. */
-    static Optional<String[]> evaluate(GraphView g, ExecutionProvider ep, Onnx.NodeProto node, String ortVersion,
-            List<String> caveats) {
+    static Optional<String[]> evaluate(GraphView g, ExecutionProvider ep, Map<String, OpSupport> table,
+            Onnx.NodeProto node, String ortVersion, List<String> caveats) {
         String domain = node.getDomain().equals("ai.onnx") ? "" : node.getDomain();
-        Optional<OpSupport> support = ep.op(domain, node.getOpType());
-        if (support.isEmpty()) {
+        OpSupport op = table.get(domain + ':' + node.getOpType());
+        if (op == null) {
             return reason(OP_NOT_SUPPORTED, ep.id() + " has no kernel or builder for " + qualified(node));
         }
-        OpSupport op = support.get();
         if (op.sinceOrt().isPresent() && ExecutionProviderCatalogue.compareVersions(op.sinceOrt().get(), ortVersion) > 0) {
             return reason(RUNTIME_TOO_OLD, qualified(node) + " needs ONNX Runtime " + op.sinceOrt().get()
                     + " or later on " + ep.id() + "; the device ships " + ortVersion);
@@ -260,23 +274,10 @@ public final class EpPlacer {
      */
     static int partitions(GraphView g, boolean[] taken, boolean[] folded) {
         int n = g.nodeCount();
-        int[] indegree = new int[n];
-        List<List<Integer>> consumers = new ArrayList<>();
+        int[] indegree = g.indegrees();
+        int[][] consumers = new int[n][];
         for (int i = 0; i < n; i++) {
-            consumers.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            Set<Integer> producers = new HashSet<>();
-            for (String in : dev.satchel.model.Graphs.implicitAndExplicitInputs(g.node(i))) {
-                Optional<Integer> p = g.producer(in);
-                if (p.isPresent() && p.get() != i) {
-                    producers.add(p.get());
-                }
-            }
-            for (int p : producers) {
-                consumers.get(p).add(i);
-                indegree[i]++;
-            }
+            consumers[i] = g.nodeConsumers(i);
         }
         Deque<Integer> ready = new ArrayDeque<>();
         for (int i = 0; i < n; i++) {
@@ -293,12 +294,14 @@ public final class EpPlacer {
                 int i = ready.poll();
                 if (taken[i]) {
                     groupSize++;
-                    border.addAll(consumers.get(i));
+                    for (int c : consumers[i]) {
+                        border.add(c);
+                    }
                 } else if (border.contains(i) && !folded[i]) {
                     deferred.add(i);
                     continue;
                 }
-                for (int c : consumers.get(i)) {
+                for (int c : consumers[i]) {
                     if (--indegree[c] == 0) {
                         ready.add(c);
                     }

@@ -30,6 +30,9 @@ public final class GraphView {
     private final long[] macs;
     private final Set<String> foldedValues = new HashSet<>();
     private final boolean[] folded;
+    /** Node-to-node edges (a consumer once per distinct producer), ascending; shared by every placement. */
+    private final int[][] nodeConsumers;
+    private final int[] indegree;
 
     public GraphView(Onnx.ModelProto model, ShapeResult shapes) {
         this.graph = model.getGraph();
@@ -54,11 +57,48 @@ public final class GraphView {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
             }
         }
+        this.nodeConsumers = new int[graph.getNodeCount()][];
+        this.indegree = new int[graph.getNodeCount()];
+        nodeEdges();
         this.folded = fold();
         this.macs = new long[graph.getNodeCount()];
         for (int i = 0; i < macs.length; i++) {
             macs[i] = Macs.of(this, graph.getNode(i));
         }
+    }
+
+    private void nodeEdges() {
+        int n = graph.getNodeCount();
+        List<List<Integer>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            Set<Integer> producers = new HashSet<>();
+            for (String in : Graphs.implicitAndExplicitInputs(graph.getNode(i))) {
+                Integer p = producer.get(in);
+                if (p != null && p != i) {
+                    producers.add(p);
+                }
+            }
+            for (int p : producers) {
+                out.get(p).add(i);
+                indegree[i]++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            nodeConsumers[i] = out.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** The nodes that read an output of node i (each once), ascending. Shared: callers must not write. */
+    int[] nodeConsumers(int i) {
+        return nodeConsumers[i];
+    }
+
+    /** For each node, how many distinct other nodes it reads from. */
+    int[] indegrees() {
+        return indegree.clone();
     }
 
     public Onnx.GraphProto graph() {
