@@ -47,6 +47,7 @@ public final class CheckReportJson {
             MemoryEstimate me = d.memory();
             mem.put("estimate", true);
             mem.put("totalBytes", me.totalBytes());
+            mem.put("firstRunBytes", me.firstRunBytes());
             mem.put("weightsBytes", me.weightsBytes());
             mem.put("activationPeakBytes", me.activationPeakBytes());
             mem.put("kvCacheBytes", me.kvCacheBytes());

@@ -52,7 +52,10 @@ public final class OrtPeakRss {
                         in.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) n]), shape));
                     }
                 }
-                s.run(in).close();
+                // -Dsatchel.runs=N: from the second run on ORT allocates its memory pattern.
+                for (int r = 0; r < Integer.getInteger("satchel.runs", 1); r++) {
+                    s.run(in).close();
+                }
             }
         }
         System.out.println(status("VmHWM:") - base);
