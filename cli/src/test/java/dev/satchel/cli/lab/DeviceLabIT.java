@@ -48,8 +48,11 @@ class DeviceLabIT {
         DeviceProfile rpi = catalogue.find("raspberry-pi-4").orElseThrow();
         DeviceLab.Model q = new DeviceLab.Model(RealModels.path(ExampleModel.MINILM_Q), RealModels.defaultDims(ExampleModel.MINILM_Q));
         DeviceLab.Model fp32 = new DeviceLab.Model(RealModels.path(ExampleModel.MINILM), RealModels.defaultDims(ExampleModel.MINILM));
+        // PP-OCRv4 det: conv-heavy, its memory grows from the second run on (ORT's memory pattern);
+        // the lab caught the one-run estimate saying it fits the 1 GB phone.
+        DeviceLab.Model ocr = new DeviceLab.Model(RealModels.path(ExampleModel.PPOCR_DET), RealModels.defaultDims(ExampleModel.PPOCR_DET));
         List<DeviceLab.Case> cases = List.of(new DeviceLab.Case(go1, q), new DeviceLab.Case(go1, fp32),
-                new DeviceLab.Case(go2, fp32), new DeviceLab.Case(rpi, fp32));
+                new DeviceLab.Case(go2, fp32), new DeviceLab.Case(rpi, fp32), new DeviceLab.Case(go1, ocr));
 
         Path work = Paths.get("target", "device-lab").toAbsolutePath();
         Path ortJar = DeviceLab.codeSource(OrtEnvironment.class);
@@ -62,11 +65,11 @@ class DeviceLabIT {
         Files.writeString(work.resolve("lab.md"), report.toText());
         System.out.println(report.toText());
         Path reports = work.resolve("reports");
-        Map<DeviceLab.Model, Path> written = LabReports.write(report, List.of(q, fp32), Instant.now(),
+        Map<DeviceLab.Model, Path> written = LabReports.write(report, List.of(q, fp32, ocr), Instant.now(),
                 "satchel DeviceLabIT", reports);
 
         List<LabResult> r = report.results();
-        assertEquals(4, r.size());
+        assertEquals(5, r.size());
         // Predicted to fit: installed by the update client and ran, inside the container's limit.
         for (LabResult x : List.of(r.get(0), r.get(2), r.get(3))) {
             assertTrue(x.predictedFit(), x.deviceId() + "/" + x.model() + " predicted " + x.estimateBytes());
@@ -85,17 +88,18 @@ class DeviceLabIT {
         }
         // Predicted not to fit: the update client refuses it (the bundle claims android-go-1gb
         // incompatible), and forced under the same 120 MiB limit it does not run.
-        LabResult no = r.get(1);
-        assertEquals("android-go-1gb", no.deviceId());
-        assertTrue(!no.predictedFit() && no.estimateBytes() > no.budgetBytes());
-        assertEquals("fail", no.verdict());
-        assertEquals(LabResult.Outcome.REFUSED, no.outcome(), no.updateOutput());
-        assertTrue(no.updateOutput().startsWith("up to date"), no.updateOutput());
-        assertTrue(no.measured().isEmpty());
-        LabResult.Run forced = no.enforcement().orElseThrow();
-        assertTrue(forced.outcome().didNotFit(), "forced run: " + forced);
-        if (forced.outcome() == LabResult.Outcome.OOM_KILLED) {
-            assertEquals(137, forced.exitCode());
+        for (LabResult no : List.of(r.get(1), r.get(4))) {
+            assertEquals("android-go-1gb", no.deviceId());
+            assertTrue(!no.predictedFit() && no.estimateBytes() > no.budgetBytes(), no.model() + " " + no.estimateBytes());
+            assertEquals("fail", no.verdict());
+            assertEquals(LabResult.Outcome.REFUSED, no.outcome(), no.updateOutput());
+            assertTrue(no.updateOutput().startsWith("up to date"), no.updateOutput());
+            assertTrue(no.measured().isEmpty());
+            LabResult.Run forced = no.enforcement().orElseThrow();
+            assertTrue(forced.outcome().didNotFit(), no.model() + " forced run: " + forced);
+            if (forced.outcome() == LabResult.Outcome.OOM_KILLED) {
+                assertEquals(137, forced.exitCode());
+            }
         }
         assertTrue(report.allAgree(), report.toText());
 
@@ -104,7 +108,7 @@ class DeviceLabIT {
         assertEquals(LabReport.SCHEMA, doc.string("schema"));
         assertTrue(doc.bool("allAgree"));
         JsonArray rows = doc.array("results");
-        assertEquals(4, rows.size());
+        assertEquals(5, rows.size());
         assertEquals("refused", rows.object(1).string("outcome"));
         assertNotNull(rows.object(0).object("measured"));
         assertEquals(120 * MIB, ((Number) rows.object(0).get("memoryLimitBytes")).longValue());
@@ -117,7 +121,7 @@ class DeviceLabIT {
 
         // The build report format (docs/report-schema.md): one report per model, each with its lab rows.
         for (LabResult x : r) {
-            DeviceLab.Model m = x.model().equals(q.name()) ? q : fp32;
+            DeviceLab.Model m = List.of(q, fp32, ocr).stream().filter(k -> k.name().equals(x.model())).findFirst().orElseThrow();
             Path dir = written.get(m).getParent();
             assertEquals(reports.resolve(m.name()), dir);
             String md = Files.readString(dir.resolve("report.md"));
