@@ -8,6 +8,8 @@
 # build box is shared, so compare figures taken at a quiet moment.
 #
 # Usage: bench/bundle.sh [SIZE_MIB (default 1024)] [RUNS (default 3)]
+# SATCHEL_BENCH_BASELINE_JAR=path/to/older/satchel-verifier.jar adds that jar's verify and
+# install --move to every round, for a before/after comparison under the same load.
 # Needs: java 17, openssl, bc, /usr/bin/python3 with python3-onnx and numpy, the built verifier jar
 # (mvn -pl verifier install -DskipTests) and ./satchel (builds the CLI on first use).
 set -euo pipefail
@@ -16,6 +18,7 @@ size_mib="${1:-1024}"
 runs="${2:-3}"
 work="${SATCHEL_BENCH_DIR:-/tmp/satchel-bench-bundle}"
 jar="$(ls "$root"/verifier/target/satchel-verifier-*.jar | grep -v -e sources -e javadoc | head -1)"
+baseline="${SATCHEL_BENCH_BASELINE_JAR:-}"
 mkdir -p "$work"
 cd "$work"
 
@@ -68,6 +71,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$runs"); do
   timed openssl openssl dgst -sha256 big.bundle
   timed verify java -Xmx32m -jar "$jar" verify big.bundle --trust bench.pub
+  if [ -n "$baseline" ]; then
+    timed verify0 java -Xmx32m -jar "$baseline" verify big.bundle --trust bench.pub
+  fi
   rm -rf store
   sync
   timed install java -Xmx32m -jar "$jar" install big.bundle --store store --trust bench.pub
@@ -76,6 +82,11 @@ for _ in $(seq "$runs"); do
   rm -rf store
   cp big.bundle download.bundle && sync
   timed move java -Xmx32m -jar "$jar" install download.bundle --move --store store --trust bench.pub
+  if [ -n "$baseline" ]; then
+    rm -rf store
+    cp big.bundle download.bundle && sync
+    timed move0 java -Xmx32m -jar "$baseline" install download.bundle --move --store store --trust bench.pub
+  fi
   rm -rf store dd.out
   sync
   timed dd dd if=big.bundle of=dd.out bs=1M conv=fsync
@@ -97,5 +108,9 @@ row "satchel-verify verify (-Xmx32m)" verify
 row "satchel-verify install (-Xmx32m)" install
 row "satchel-verify install --move (-Xmx32m)" move
 row "dd bs=1M conv=fsync (disk write + fsync)" dd
+if [ -n "$baseline" ]; then
+  row "baseline jar: verify" verify0
+  row "baseline jar: install --move" move0
+fi
 echo "verify peak RSS: ${rss} KB"
 rm -rf store download.bundle time.out
