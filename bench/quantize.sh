@@ -9,10 +9,12 @@
 #     `python3 -c "import onnx; onnx.save(onnx.load(P), Q)"`, interleaved, whole processes.
 #
 # Usage: bench/quantize.sh [RUNS]     (default 5 timing runs each)
+#        bench/quantize.sh [RUNS] speed   (step 3 only)
 # Needs: /usr/bin/time, /usr/bin/python3 with python3-onnx, Maven (offline is fine once dependencies are cached).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"
+only="${2:-all}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 int4_gate=0.977
@@ -22,6 +24,7 @@ int4_gate=0.977
 export SATCHEL_SKIP_BUILD_CHECK=1
 model="$(find "${SATCHEL_CACHE:-$HOME/.cache/satchel}/models" -name all-minilm-l6-v2.onnx | head -1)"
 dims=(--dim batch_size=1 --dim sequence_length=128)
+if [ "$only" != speed ]; then
 echo "== quantizing $model"
 "$root/satchel" quantize "$model" -o "$out/int8.onnx" --mode int8 --min-cosine 0.99 "${dims[@]}" --report "$out/int8.json"
 "$root/satchel" quantize "$model" -o "$out/int4.onnx" --mode int4 --zero-points --min-cosine "$int4_gate" "${dims[@]}" --report "$out/int4.json"
@@ -33,17 +36,23 @@ echo "== accuracy and latency (ONNX Runtime Java, 1 thread)"
 cp="$root/packager/target/test-classes:$root/packager/target/classes:$(cat "$out/cp.txt")"
 java -cp "$cp" dev.satchel.packager.quantize.MiniLmBench
 java -cp "$cp" dev.satchel.packager.quantize.MiniLmBench "int8=$out/int8.onnx" "int4=$out/int4.onnx" "fp16=$out/fp16.onnx"
+fi
 
 echo "== speed: satchel quantize --mode int8 --no-eval vs python3 onnx load+save ($runs interleaved runs, medians)"
-measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# wall seconds, CPU seconds (user + sys), peak RSS in KB
+measure() { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-s_t=(); s_m=(); p_t=(); p_m=()
+"$root/satchel" quantize "$model" -o "$out/speed.onnx" --mode int8 --no-eval >/dev/null   # first run records the CDS archive
+s_t=(); s_c=(); s_m=(); p_t=(); p_c=(); p_m=()
 for i in $(seq "$runs"); do
-  read -r t m < <(measure "$root/satchel" quantize "$model" -o "$out/speed.onnx" --mode int8 --no-eval); s_t+=("$t"); s_m+=("$m")
-  read -r t m < <(measure /usr/bin/python3 -c "import onnx, sys; onnx.save(onnx.load(sys.argv[1]), sys.argv[2])" "$model" "$out/py.onnx"); p_t+=("$t"); p_m+=("$m")
+  read -r t c m < <(measure "$root/satchel" quantize "$model" -o "$out/speed.onnx" --mode int8 --no-eval); s_t+=("$t"); s_c+=("$c"); s_m+=("$m")
+  read -r t c m < <(measure /usr/bin/python3 -c "import onnx, sys; onnx.save(onnx.load(sys.argv[1]), sys.argv[2])" "$model" "$out/py.onnx"); p_t+=("$t"); p_c+=("$c"); p_m+=("$m")
 done
-st=$(printf '%s\n' "${s_t[@]}" | median); sm=$(printf '%s\n' "${s_m[@]}" | median)
-pt=$(printf '%s\n' "${p_t[@]}" | median); pm=$(printf '%s\n' "${p_m[@]}" | median)
-printf '%-44s %6s s wall %6s MB peak RSS\n' "satchel quantize --mode int8 --no-eval" "$st" "$(awk -v k="$sm" 'BEGIN{printf "%.0f", k/1024}')"
-printf '%-44s %6s s wall %6s MB peak RSS\n' "python3 onnx.save(onnx.load(P), Q)" "$pt" "$(awk -v k="$pm" 'BEGIN{printf "%.0f", k/1024}')"
-awk -v st="$st" -v pt="$pt" 'BEGIN{printf "satchel/python wall: %.2fx (load average %s)\n", st/pt, "'"$(cut -d' ' -f1 /proc/loadavg)"'"}'
+st=$(printf '%s\n' "${s_t[@]}" | median); sc=$(printf '%s\n' "${s_c[@]}" | median); sm=$(printf '%s\n' "${s_m[@]}" | median)
+pt=$(printf '%s\n' "${p_t[@]}" | median); pc=$(printf '%s\n' "${p_c[@]}" | median); pm=$(printf '%s\n' "${p_m[@]}" | median)
+printf '%-44s %6s s wall %6s s CPU %6s MB peak RSS\n' "satchel quantize --mode int8 --no-eval" "$st" "$sc" "$(awk -v k="$sm" 'BEGIN{printf "%.0f", k/1024}')"
+printf '%-44s %6s s wall %6s s CPU %6s MB peak RSS\n' "python3 onnx.save(onnx.load(P), Q)" "$pt" "$pc" "$(awk -v k="$pm" 'BEGIN{printf "%.0f", k/1024}')"
+echo "   satchel wall: ${s_t[*]}"
+echo "   python wall:  ${p_t[*]}"
+awk -v st="$st" -v pt="$pt" 'BEGIN{printf "satchel/python wall: %.2fx (load average after %s)\n", st/pt, "'"$(cut -d' ' -f1 /proc/loadavg)"'"}'
