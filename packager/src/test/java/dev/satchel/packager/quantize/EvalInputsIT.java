@@ -192,5 +192,16 @@ class EvalInputsIT {
         assertEquals(QuantizeException.Code.BAD_INPUTS, e.code());
         assertTrue(e.getMessage().startsWith(ids + ": element type int32 (<i4), but the model's input 'input_ids' is int64"),
                 e.getMessage());
+
+        // A token id past the vocabulary would fail inside ONNX Runtime's Gather; it is named first.
+        Npy.longs(ids, new long[] {1, 2}, 101, 40000);
+        Npy.longs(samples.resolve("03").resolve("attention_mask.npy"), new long[] {1, 2}, 1, 1);
+        Npy.longs(samples.resolve("03").resolve("token_type_ids.npy"), new long[] {1, 2}, 0, 0);
+        e = assertThrows(QuantizeException.class, () -> QuantizeSession.run(new QuantizeSession.Request(model,
+                dir.resolve("x.onnx"), int8, MiniLmQuantizeIT.EVAL.withInputs(samples), true, 0.99), QuantizeListener.none()));
+        assertEquals(QuantizeException.Code.BAD_INPUTS, e.code());
+        assertEquals(ids + ": value 40000 at position 1 is not a row of the table that the model's input 'input_ids' indexes "
+                + "(30522 rows: ids 0 to 30521)", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("x.onnx")));
     }
 }

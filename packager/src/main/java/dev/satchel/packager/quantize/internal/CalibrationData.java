@@ -42,8 +42,11 @@ public final class CalibrationData {
      * @param type element type
      * @param shape dimensions, negative for symbolic ones
      * @param symbols per dimension its symbol name ("" when fixed or unnamed)
+     * @param tableRows for an integer input used as Gather indices into a constant table (token
+     *     ids), the table's row count; 0 otherwise. Values must then lie in [-rows, rows - 1]
+     *     (ONNX Gather), or the model cannot run on them.
      */
-    public record Signature(OnnxJavaType type, long[] shape, List<String> symbols) {
+    public record Signature(OnnxJavaType type, long[] shape, List<String> symbols, long tableRows) {
         public Signature {
             shape = shape.clone();
             symbols = List.copyOf(symbols);
@@ -146,6 +149,16 @@ public final class CalibrationData {
         if (!fits) {
             throw bad(f + ": shape " + Arrays.toString(t.shape) + " does not match the model's input '" + input + "' "
                     + shapeText(sig));
+        }
+        if (sig.tableRows() > 0 && (t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32)) {
+            int size = t.type == OnnxJavaType.INT64 ? 8 : 4;
+            for (int i = 0; i < t.data.limit() / size; i++) {
+                long v = size == 8 ? t.data.getLong(8 * i) : t.data.getInt(4 * i);
+                if (v < -sig.tableRows() || v >= sig.tableRows()) {
+                    throw bad(f + ": value " + v + " at position " + i + " is not a row of the table that the model's input '"
+                            + input + "' indexes (" + sig.tableRows() + " rows: ids 0 to " + (sig.tableRows() - 1) + ")");
+                }
+            }
         }
         for (int i = 0; i < t.shape.length; i++) {
             String sym = i < sig.symbols().size() ? sig.symbols().get(i) : "";

@@ -84,13 +84,15 @@ public final class OrtEvaluator implements AutoCloseable {
     private static Map<String, CalibrationData.Signature> signature(OrtSession s, Onnx.GraphProto g) throws OrtException,
             QuantizeException {
         Map<String, List<String>> symbols = symbols(g);
+        Map<String, Long> tables = indexedTables(g);
         Map<String, CalibrationData.Signature> out = new LinkedHashMap<>();
         for (Map.Entry<String, NodeInfo> e : s.getInputInfo().entrySet()) {
             if (!(e.getValue().getInfo() instanceof TensorInfo ti)) {
                 throw new QuantizeException(QuantizeException.Code.BAD_INPUTS,
                         "input '" + e.getKey() + "' is not a tensor; the models cannot be evaluated on it");
             }
-            out.put(e.getKey(), new CalibrationData.Signature(ti.type, ti.getShape(), symbols.getOrDefault(e.getKey(), List.of())));
+            out.put(e.getKey(), new CalibrationData.Signature(ti.type, ti.getShape(), symbols.getOrDefault(e.getKey(), List.of()),
+                    tables.getOrDefault(e.getKey(), 0L)));
         }
         return out;
     }
