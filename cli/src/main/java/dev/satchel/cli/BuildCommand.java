@@ -165,7 +165,8 @@ final class BuildCommand implements Callable<Integer> {
             Path qModel = qDir.resolve("model.onnx");
             Path qReport = dist.resolve("quantize-report.json");
             String key = hash("quantize/2", tool, sourceKey, q.toString(), cfg.evaluation().toString(),
-                    cfg.dims().toString(), q.calibration().isPresent() ? folderHash(q.calibration().get()) : "");
+                    cfg.dims().toString(), q.calibration().isPresent() ? folderHash(q.calibration().get()) : "",
+                    cfg.evaluation().inputs().isPresent() ? folderHash(cfg.evaluation().inputs().get()) : "");
             steps.start("quantize");
             boolean gateFailed;
             if (key.equals(state.getProperty("quantize")) && Files.isRegularFile(qReport)
@@ -337,6 +338,9 @@ final class BuildCommand implements Callable<Integer> {
         cfg.evaluation().inputRanges().forEach((k, v) -> ranges.put(k, new long[] {v.get(0), v.get(1)}));
         EvalSpec eval = EvalSpec.defaults().withDims(cfg.dims()).withSamples(cfg.evaluation().samples())
                 .withIntRanges(ranges);
+        if (cfg.evaluation().inputs().isPresent()) {
+            eval = EvalSpec.defaults().withDims(cfg.dims()).withInputs(cfg.evaluation().inputs().get());
+        }
         boolean evaluate = cfg.evaluation().enabled();
         double gate = !evaluate || !q.gate() ? Double.NaN
                 : q.minCosine().isPresent() ? q.minCosine().getAsDouble() : QuantizeCommand.defaultGate(mode);

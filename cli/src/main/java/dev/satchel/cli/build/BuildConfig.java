@@ -40,10 +40,14 @@ public record BuildConfig(Path file, String model, Map<String, Long> dims, Optio
         }
     }
 
-    /** {@code evaluation:}: inputs the quantization gate runs the models on. */
-    public record Evaluation(boolean enabled, int samples, Map<String, List<Long>> inputRanges) {
+    /**
+     * {@code evaluation:}: inputs the quantization gate runs the models on: the sample folders in
+     * {@code inputs} when given, else {@code samples} input sets generated from the model's inputs.
+     */
+    public record Evaluation(boolean enabled, int samples, Map<String, List<Long>> inputRanges, Optional<Path> inputs) {
         public Evaluation {
             inputRanges = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(inputRanges));
+            Objects.requireNonNull(inputs);
         }
     }
 

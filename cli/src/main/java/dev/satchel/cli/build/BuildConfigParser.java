@@ -172,9 +172,9 @@ public final class BuildConfigParser {
 
     private BuildConfig.Evaluation evaluation(Node n) {
         if (n == null || isNull(n)) {
-            return new BuildConfig.Evaluation(true, 8, Map.of());
+            return new BuildConfig.Evaluation(true, 8, Map.of(), Optional.empty());
         }
-        Map<String, Node> m = mapping(n, Set.of("enabled", "samples", "input-ranges"));
+        Map<String, Node> m = mapping(n, Set.of("enabled", "samples", "input-ranges", "inputs"));
         boolean enabled = !m.containsKey("enabled") || Boolean.TRUE.equals(bool(m.get("enabled"), "evaluation.enabled"));
         int samples = 8;
         if (m.containsKey("samples")) {
@@ -209,7 +209,25 @@ public final class BuildConfigParser {
                 }
             }
         }
-        return new BuildConfig.Evaluation(enabled, samples, ranges);
+        Optional<Path> inputs = Optional.empty();
+        if (m.containsKey("inputs")) {
+            String c = string(m.get("inputs"), "evaluation.inputs");
+            if (c != null) {
+                Path p = base.resolve(c).normalize();
+                if (!Files.isDirectory(p)) {
+                    problem(m.get("inputs"), Code.FILE_NOT_FOUND, "evaluation.inputs: no such folder " + p);
+                }
+                // Real samples replace the generated ones: a count or ranges for them would be ignored.
+                for (String k : List.of("samples", "input-ranges")) {
+                    if (m.containsKey(k)) {
+                        problem(m.get(k), Code.BAD_VALUE, "evaluation." + k + " applies to generated inputs; "
+                                + "evaluation.inputs gives the samples");
+                    }
+                }
+                inputs = Optional.of(p);
+            }
+        }
+        return new BuildConfig.Evaluation(enabled, samples, ranges, inputs);
     }
 
     private List<BuildConfig.Device> devices(Node root, Node n) {
