@@ -31,7 +31,8 @@ import java.util.zip.CRC32;
 
 /**
  * Verifies a Satchel bundle (docs/bundle-format.md) in one sequential pass with constant memory
- * (a 256 KiB buffer plus per-entry records bounded by {@link VerificationPolicy#maxEntries()}).
+ * (a 256 KiB buffer, four 256 KiB direct buffers for entries of 8 MiB or more, and per-entry
+ * records bounded by {@link VerificationPolicy#maxEntries()}).
  *
  * <p>The bundle is read front to back exactly once, like a stream: local headers and data first,
  * then the central directory, which must repeat the local headers exactly, then the end record,
@@ -43,7 +44,9 @@ import java.util.zip.CRC32;
  * is known before any payload byte is read, and payloads are checked against it as they stream.
  * The signature is checked last over the digests computed during the pass.
  *
- * <p>Thread-safe: an instance holds only its immutable policy.
+ * <p>Thread-safe: an instance holds only its immutable policy. A call uses up to two short-lived
+ * daemon threads besides the caller's: one reads (and tees) large entries while the caller hashes
+ * them, one checks the signature while the payloads are hashed (docs/bundle-format.md §11).
  */
 public final class BundleVerifier {
     private static final int BUFFER = 256 * 1024;
