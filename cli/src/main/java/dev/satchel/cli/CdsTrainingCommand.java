@@ -37,6 +37,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 {"quantize", quantizeModel(dir).toString(), "-o", dir.resolve("warmup-int8.onnx").toString(), "--mode", "int8",
                     "--no-eval", "--min-weight-size", "0"},
                 {"--help"},
+                {"--version"},
             }) {
                 CommandLine cli = new CommandLine(new SatchelCommand());
                 Main.registerSubcommands(cli, args);

@@ -46,6 +46,7 @@ public final class GraphView {
         for (Onnx.TensorProto t : graph.getInitializerList()) {
             initializers.add(t.getName());
         }
+        List<List<String>> inputs = new ArrayList<>(graph.getNodeCount());
         for (int i = 0; i < graph.getNodeCount(); i++) {
             Onnx.NodeProto n = graph.getNode(i);
             for (String o : n.getOutputList()) {
@@ -53,13 +54,15 @@ public final class GraphView {
                     producer.put(o, i);
                 }
             }
-            for (String in : Graphs.implicitAndExplicitInputs(n)) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            List<String> in = Graphs.implicitAndExplicitInputs(n);
+            inputs.add(in);
+            for (String v : in) {
+                consumers.computeIfAbsent(v, k -> new ArrayList<>()).add(i);
             }
         }
         this.nodeConsumers = new int[graph.getNodeCount()][];
         this.indegree = new int[graph.getNodeCount()];
-        nodeEdges();
+        nodeEdges(inputs);
         this.folded = fold();
         this.macs = new long[graph.getNodeCount()];
         for (int i = 0; i < macs.length; i++) {
@@ -67,7 +70,7 @@ public final class GraphView {
         }
     }
 
-    private void nodeEdges() {
+    private void nodeEdges(List<List<String>> inputs) {
         int n = graph.getNodeCount();
         List<List<Integer>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -75,7 +78,7 @@ public final class GraphView {
         }
         for (int i = 0; i < n; i++) {
             Set<Integer> producers = new HashSet<>();
-            for (String in : Graphs.implicitAndExplicitInputs(graph.getNode(i))) {
+            for (String in : inputs.get(i)) {
                 Integer p = producer.get(in);
                 if (p != null && p != i) {
                     producers.add(p);
