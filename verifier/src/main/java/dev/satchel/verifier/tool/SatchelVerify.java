@@ -251,7 +251,7 @@ public final class SatchelVerify {
     private static final class TrustCheck extends Thread implements SignatureCheck {
         private final Path file;
         private OmsSignatureCheck check;
-        private Exception failure;
+        private Throwable failure;
 
         TrustCheck(Path file) {
             super("satchel-verify-trust");
@@ -263,8 +263,9 @@ public final class SatchelVerify {
         public void run() {
             try {
                 check = OmsSignatureCheck.of(trust(file));
-            } catch (IOException | ModelSignatureException | RuntimeException ex) {
-                failure = ex;
+            } catch (Throwable t) {
+                // Handed to the main thread, which throws it as if it had parsed the file itself.
+                failure = t;
             }
         }
 
@@ -281,8 +282,11 @@ public final class SatchelVerify {
             if (failure instanceof ModelSignatureException) {
                 throw (ModelSignatureException) failure;
             }
-            if (failure != null) {
+            if (failure instanceof RuntimeException) {
                 throw (RuntimeException) failure;
+            }
+            if (failure != null) {
+                throw (Error) failure;
             }
             return check;
         }
