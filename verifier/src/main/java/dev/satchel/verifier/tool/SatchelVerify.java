@@ -301,7 +301,8 @@ public final class SatchelVerify {
             try {
                 return parsed().begin(signature);
             } catch (IOException | ModelSignatureException ex) {
-                // run() reports it through parsed() before this exception is looked at.
+                // Never shown: SatchelVerify.run reports the trust file's own failure (parsed())
+                // before looking at the exception this turns into.
                 throw new IllegalStateException("trust file unusable", ex);
             }
         }
