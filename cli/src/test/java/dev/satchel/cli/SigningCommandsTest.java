@@ -58,6 +58,18 @@ class SigningCommandsTest {
     }
 
     @Test
+    void verifySignature_tamperedSingleFile_messageNamesTheFileNotItsResourceName() throws Exception {
+        keygen("ecdsa-p256");
+        Path single = model.resolve("model.onnx");
+        assertEquals(0, CliRun.of("sign", single.toString(), "--key", tmp.resolve("ecdsa-p256.key").toString()).exit());
+        Files.write(single, new byte[] {8, 7, 18, 1, 'y'});
+        CliRun r = CliRun.of("verify-signature", single.toString(), "--public-key", tmp.resolve("ecdsa-p256.pub").toString());
+        assertEquals(4, r.exit());
+        // OMS names a single-file model's resource "." (interop with the Python tools); people need the file.
+        assertTrue(r.err().startsWith("satchel: DIGEST_MISMATCH: 'model.onnx': sha256 expected "), r.err());
+    }
+
+    @Test
     void verifySignature_unsignedModel_exit4Unsigned() throws Exception {
         keygen("ecdsa-p256");
         CliRun r = CliRun.of("verify-signature", model.toString(), "--public-key", tmp.resolve("ecdsa-p256.pub").toString());

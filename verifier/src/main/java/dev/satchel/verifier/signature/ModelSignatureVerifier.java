@@ -367,7 +367,9 @@ public final class ModelSignatureVerifier {
                         "'" + h.name() + "' was hashed but is not in the signature");
             }
             if (!want.equals(h.digest())) {
-                mismatches.add("'" + h.name() + "': sha256 expected " + want + ", got " + h.digest());
+                // A single-file model's lone resource is named "." (OMS, as the Python tools write it).
+                mismatches.add("'" + (h.name().equals(".") ? String.valueOf(model.getFileName()) : h.name())
+                        + "': sha256 expected " + want + ", got " + h.digest());
             }
         }
         if (!mismatches.isEmpty()) {
