@@ -159,7 +159,7 @@ public final class SatchelVerify {
                     return usage(err, "install takes one BUNDLE and --store DIR");
                 }
                 DeviceFacts device = device(opts);
-                try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                try (ModelStore store = openStore(Paths.get(opts.get("--store")), opts, verifier, trust)) {
                     Path source = Paths.get(positional.get(1));
                     VerifiedBundle b = opts.containsKey("--move") ? store.installByMove(source, device)
                             : store.install(source, device);
@@ -171,7 +171,7 @@ public final class SatchelVerify {
                 if (positional.size() != 1 || !opts.containsKey("--store")) {
                     return usage(err, "status takes --store DIR");
                 }
-                try (ModelStore store = ModelStore.open(Paths.get(opts.get("--store")), opts.get("--name"), verifier)) {
+                try (ModelStore store = openStore(Paths.get(opts.get("--store")), opts, verifier, trust)) {
                     StoreStatus s = store.status();
                     trust.parsed();
                     out.println(s);
@@ -191,7 +191,7 @@ public final class SatchelVerify {
                 UpdateClient.trustRoot(metadata, Files.readAllBytes(Paths.get(opts.get("--root"))));
                 UpdateClient client = UpdateClient.builder(new URL(opts.get("--repo")), metadata)
                         .device(device(opts)).modelName(opts.get("--name")).build();
-                try (ModelStore store = ModelStore.open(storeDir, opts.get("--name"), verifier)) {
+                try (ModelStore store = openStore(storeDir, opts, verifier, trust)) {
                     UpdateResult r = client.update(store);
                     trust.parsed();
                     out.println(r);
@@ -201,6 +201,15 @@ public final class SatchelVerify {
             default:
                 return usage(err, "unknown command '" + command + "'");
         }
+    }
+
+    /** Opening creates a missing store: then the trust file is checked first, so a broken one leaves nothing behind. */
+    private static ModelStore openStore(Path dir, Map<String, String> opts, BundleVerifier verifier, TrustCheck trust)
+            throws IOException, VerificationException, ModelSignatureException {
+        if (!Files.exists(dir)) {
+            trust.parsed();
+        }
+        return ModelStore.open(dir, opts.get("--name"), verifier);
     }
 
     static TrustConfig trust(Path file) throws IOException, ModelSignatureException {

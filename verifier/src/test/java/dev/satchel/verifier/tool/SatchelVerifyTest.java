@@ -85,6 +85,7 @@ class SatchelVerifyTest {
         assertEquals(3, run("install", good.toString(), "--store", store.toString(), "--trust", trust.toString()));
         assertEquals(3, run("status", "--store", store.toString(), "--trust", trust.toString()));
         assertEquals("", out.toString());
+        assertTrue(Files.notExists(store), "a refused install or status must not create the store");
         assertEquals(5, run("verify", good.toString(), "--trust", tmp.resolve("missing.pub").toString()));
         assertTrue(err.toString().contains("missing.pub: no such file"), err.toString());
     }
