@@ -93,9 +93,12 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--block-size", paramLabel = "N", defaultValue = "32", description = "int4 block size: 16, 32, 64 or 128 (default: ${DEFAULT-VALUE}).")
     int blockSize;
 
-    @Option(names = "--zero-points", description = {"Weights with zero points (default: symmetric, none): int4 with one per block;",
-            "int8-static with uint8 weights, one per channel (what QNN's HTP NPU takes)."})
+    @Option(names = "--zero-points", description = "int4 with a zero point per block (default: symmetric, no zero points).")
     boolean zeroPoints;
+
+    @Option(names = "--signed-weights",
+            description = "int8-static with symmetric int8 weights (default: uint8 with a zero point per channel, the type QNN's HTP NPU takes).")
+    boolean signedWeights;
 
     @Option(names = "--force", description = "Quantize even if the model is already quantized.")
     boolean force;
@@ -184,7 +187,7 @@ final class QuantizeCommand implements Callable<Integer> {
             opts = QuantizeOptions.of(m).withExcludeOps(new LinkedHashSet<>(excludeOps))
                     .withExcludeNodes(new LinkedHashSet<>(excludeNodes)).withMinWeightElements(minWeightSize)
                     .withPerChannel(!perTensor).withForce(force).withBlockSize(blockSize).withSymmetric(!zeroPoints)
-                    .withInt8Format(int8Format);
+                    .withInt8Format(int8Format).withSignedStaticWeights(signedWeights);
             eval = EvalSpec.defaults().withDims(dims.bindings()).withSamples(samples).withIntRanges(ranges())
                     .withInputs(evalInputs);
         } catch (IllegalArgumentException e) {

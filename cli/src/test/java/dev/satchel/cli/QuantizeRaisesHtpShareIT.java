@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4 acceptance, end to end through the CLI: all-minilm-l6-v2 as shipped (fp32) gives the
- * Snapdragon phone's QNN HTP none of its MACs; {@code satchel quantize --mode int8-static
- * --zero-points} (QDQ, uint8 activations and uint8 weights, the type pairs HTP's MatMul takes)
- * raises the HTP share of MACs, and {@code check} reports it. With symmetric int8 weights (the
- * default, what ONNX Runtime's CPU kernels prefer) the checker explains why HTP still refuses.
+ * Snapdragon phone's QNN HTP none of its MACs; {@code satchel quantize --mode int8-static} (QDQ,
+ * uint8 activations and uint8 weights, the type pairs HTP's MatMul takes) raises the HTP share of
+ * MACs, and {@code check} reports it. With {@code --signed-weights} (symmetric int8 weights) the
+ * checker explains why HTP still refuses them.
  */
 class QuantizeRaisesHtpShareIT {
     private static final String S24 = "samsung-galaxy-s24-snapdragon";
@@ -61,16 +61,16 @@ class QuantizeRaisesHtpShareIT {
     }
 
     @Test
-    void quantizeInt8StaticWithZeroPoints_raisesHtpShareOfMacs() throws Exception {
+    void quantizeInt8Static_raisesHtpShareOfMacs() throws Exception {
         JsonNode before = htp(RealModels.path(ExampleModel.MINILM));
         assertEquals(0, before.path("macsTaken").asLong(), before.toString());
         assertTrue(before.path("macsTotal").asLong() > 1_000_000_000L, before.toString());
 
-        JsonNode after = htp(quantize("minilm-qdq-u8.onnx", "--zero-points"));
+        JsonNode after = htp(quantize("minilm-qdq-u8.onnx"));
         double share = after.path("macShare").asDouble();
         // Every MatMul with a constant weight is QDQ now (about two thirds of MiniLM's MACs at
         // sequence 128); the attention MatMuls of two activations stay float.
-        assertTrue(share > 0.5, "HTP share of MACs after int8-static --zero-points: " + after);
+        assertTrue(share > 0.5, "HTP share of MACs after int8-static: " + after);
         assertEquals(after.path("macsTotal").asLong(), before.path("macsTotal").asLong());
 
         // The text report shows the new share in the table.
@@ -81,14 +81,15 @@ class QuantizeRaisesHtpShareIT {
     }
 
     @Test
-    void quantizeInt8StaticSymmetric_htpRefusesInt8WeightsAndSaysHowToFix() throws Exception {
-        Path q = quantize("minilm-qdq-s8.onnx");
+    void quantizeInt8StaticSignedWeights_htpRefusesInt8WeightsAndSaysHowToFix() throws Exception {
+        Path q = quantize("minilm-qdq-s8.onnx", "--signed-weights");
         JsonNode h = htp(q);
         assertEquals(0, h.path("macsTaken").asLong(), h.toString());
         List<String> args = new ArrayList<>(List.of("check", q.toString(), "--device", S24));
         args.addAll(dims());
         CliRun text = CliRun.of(args.toArray(String[]::new));
         assertTrue(text.out().contains("quantized-dtype-not-supported"), text.out());
-        assertTrue(text.out().contains("satchel quantize --mode int8-static --zero-points"), text.out());
+        assertTrue(text.out().contains("re-quantize with uint8 weights (satchel quantize --mode int8-static, without --signed-weights)"),
+                text.out());
     }
 }

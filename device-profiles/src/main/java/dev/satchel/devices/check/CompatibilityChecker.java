@@ -476,7 +476,7 @@ public final class CompatibilityChecker {
             out.add(new Finding(FindingCode.DTYPE_NEEDS_QUANTIZATION, Severity.WARN, head + " computes "
                     + String.join("/", ep.dtypeRules().quantizedTypes()) + "; " + quantNodes
                     + " nodes have float inputs that are not QDQ-quantized", List.of(),
-                    Optional.of("quantize to QDQ: satchel quantize --mode int8-static" + uint8Flag(ep.id()))));
+                    Optional.of("quantize to QDQ: satchel quantize --mode int8-static")));
         }
         if (!c.caveats().isEmpty()) {
             out.add(Finding.of(FindingCode.CAVEATS_UNEVALUATED, Severity.INFO, head + " takes nodes under conditions"
@@ -504,18 +504,14 @@ public final class CompatibilityChecker {
                 + example.detail() + ".";
     }
 
-    /** QNN's HTP runs MatMul on (uint8, uint8)-type pairs only: its weights need zero points. */
-    private static String uint8Flag(String epId) {
-        return epId.startsWith("qnn") ? " --zero-points" : "";
-    }
-
     private static String fixFor(String reason, String epId) {
         switch (reason) {
             case EpPlacer.NEEDS_QUANTIZATION:
-                return "quantize to QDQ (satchel quantize --mode int8-static" + uint8Flag(epId) + ")";
+                return "quantize to QDQ (satchel quantize --mode int8-static)";
             case EpPlacer.QUANTIZED_DTYPE:
+                // QNN's HTP runs MatMul on (uint8, uint8)-type pairs: int8 weights need re-quantizing.
                 return epId.startsWith("qnn")
-                        ? "re-quantize with uint8 weights (satchel quantize --mode int8-static --zero-points): QNN takes uint8/uint16 activations and weights"
+                        ? "re-quantize with uint8 weights (satchel quantize --mode int8-static, without --signed-weights): QNN takes uint8/uint16 activations and weights"
                         : "re-quantize with the types this EP takes";
             case EpPlacer.DYNAMIC_SHAPE:
                 return "fix the input shapes (export with static dims, or bind them with --dim and make them static)";

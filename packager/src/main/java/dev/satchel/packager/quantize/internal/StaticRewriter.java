@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * Static int8 in QDQ form (ONNX QuantizeLinear/DequantizeLinear, opset 10+): activations feeding
  * MatMul, Gemm and Conv get a QuantizeLinear -> DequantizeLinear pair with a calibrated uint8
- * range; their constant weights are stored int8 (symmetric, zero point 0), or uint8 with a zero
- * point when the options ask for zero points (QNN's HTP takes uint8 x uint8 MatMul only), behind
- * a DequantizeLinear, per output channel from opset 13 (per-axis DequantizeLinear) and per tensor
+ * range; their constant weights are stored uint8 with a zero point (the default: QNN's HTP takes
+ * uint8 x uint8 MatMul only, and ONNX Runtime's CPU kernels run it), or int8 (symmetric, zero
+ * point 0) when the options ask for signed weights, behind a DequantizeLinear, per output channel from opset 13 (per-axis DequantizeLinear) and per tensor
  * before. ONNX Runtime fuses these patterns into integer kernels. Main graph only.
  */
 public final class StaticRewriter {
@@ -185,7 +185,7 @@ public final class StaticRewriter {
                 lo[c] = Math.min(lo[c], v);
                 hi[c] = Math.max(hi[c], v);
             }
-            boolean symmetric = opts.symmetric();
+            boolean symmetric = opts.signedStaticWeights();
             float[] scales = new float[groups];
             int[] zps = new int[groups];
             for (int c = 0; c < groups; c++) {
