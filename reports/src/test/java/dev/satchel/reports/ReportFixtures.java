@@ -41,7 +41,7 @@ final class ReportFixtures {
                 {"output": "y", "mean_cosine": 0.998731, "min_cosine": 0.991020, "sqnr_db": 31.250000, "max_abs_error": 0.012500, "top1_agreement": 1.000000}
               ],
               "gate": {"min_cosine": 0.995000, "passed": true, "kept_bytes": 512, "kept": [
-                  {"node": "MatMul_1", "op": "MatMul", "precision": "float", "format": "", "reason": "mean cosine 0.9812 when int8", "float_bytes": 512, "stored_bytes": 512}
+                  {"node": "MatMul_1", "op": "MatMul", "precision": "float", "format": "", "reason": "mean cosine 0.9812 when int8", "float_bytes": 512, "stored_bytes": 512, "cosine_gain": 0.012100}
                 ]},
               "warnings": []
             }

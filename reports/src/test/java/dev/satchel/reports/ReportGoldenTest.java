@@ -97,6 +97,13 @@ class ReportGoldenTest {
     }
 
     @Test
+    void render_html_chartsQualityPerKeptLayer() throws Exception {
+        String html = ReportFixtures.report(dir).render(ReportFormat.HTML);
+        assertTrue(html.contains("Quality per kept layer: mean cosine it alone gained when kept in higher precision"), html);
+        assertTrue(html.contains("MatMul_1 (float)") && html.contains("+0.0121 cosine, 512 B stored"), html);
+    }
+
+    @Test
     void render_markupInModelName_escapedInHtmlXmlAndMarkdown() throws Exception {
         ReportInputs in = ReportFixtures.inputs(dir, true);
         String evil = "<img src=http://127.0.0.1:9/x onerror=alert(1)>|`";

@@ -18,21 +18,32 @@ import java.util.Locale;
  * @param keptBytes extra bytes those layers cost over their quantized form
  * @param warnings things the user should know (generated inputs, unbound dims)
  * @param evaluation which inputs {@link #quality} was measured on; null when not evaluated
+ * @param keptGains per kept layer (node name), the worst-output mean cosine gained when mixed
+ *     precision moved that layer alone up a precision step: the per-layer quality figure
  */
 public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
         List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings,
-        Evaluation evaluation) {
+        Evaluation evaluation, java.util.Map<String, Double> keptGains) {
     public QuantizeReport {
         decisions = List.copyOf(decisions);
         quality = List.copyOf(quality);
         kept = List.copyOf(kept);
         warnings = List.copyOf(warnings);
+        keptGains = java.util.Map.copyOf(keptGains);
+    }
+
+    /** A report without per-layer gains (no mixed precision ran). */
+    public QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
+            List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings,
+            Evaluation evaluation) {
+        this(mode, sourceBytes, outputBytes, decisions, quality, minCosine, kept, keptBytes, warnings, evaluation,
+                java.util.Map.of());
     }
 
     /** A report without evaluation inputs (not evaluated). */
     public QuantizeReport(QuantizeMode mode, long sourceBytes, long outputBytes, List<LayerDecision> decisions,
             List<OutputQuality> quality, double minCosine, List<LayerDecision> kept, long keptBytes, List<String> warnings) {
-        this(mode, sourceBytes, outputBytes, decisions, quality, minCosine, kept, keptBytes, warnings, null);
+        this(mode, sourceBytes, outputBytes, decisions, quality, minCosine, kept, keptBytes, warnings, null, java.util.Map.of());
     }
 
     /**
@@ -104,7 +115,12 @@ public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputByt
             b.append("{\"min_cosine\": ").append(num(minCosine)).append(", \"passed\": ").append(gatePassed())
                     .append(", \"kept_bytes\": ").append(keptBytes).append(", \"kept\": [");
             for (int i = 0; i < kept.size(); i++) {
-                b.append(i == 0 ? "\n" : ",\n").append("      ").append(decision(kept.get(i)));
+                String d = decision(kept.get(i));
+                Double gain = keptGains.get(kept.get(i).node());
+                if (gain != null) {
+                    d = d.substring(0, d.length() - 1) + ", \"cosine_gain\": " + num(gain) + "}";
+                }
+                b.append(i == 0 ? "\n" : ",\n").append("      ").append(d);
             }
             b.append(kept.isEmpty() ? "]},\n" : "\n    ]},\n");
         }

@@ -117,8 +117,9 @@ public final class QuantizeSession {
             Attempt best = attempt(rq, req.options(), base, eval, tmp, write);
             listener.progress("measuring", 1, 1);
             Map<String, Precision> promoted = new TreeMap<>();
+            Map<String, Double> gains = new TreeMap<>();
             if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
-                best = mixedPrecision(rq, req, best, eval, tmp, write, promoted, listener);
+                best = mixedPrecision(rq, req, best, eval, tmp, write, promoted, gains, listener);
             }
             List<LayerDecision> kept = new ArrayList<>();
             long keptBytes = 0;
@@ -131,14 +132,15 @@ public final class QuantizeSession {
                     keptBytes += d.storedBytes() - (was == null ? d.floatBytes() : was.storedBytes());
                 }
             }
+            gains.keySet().retainAll(promoted.keySet());
             QuantizeReport partial = new QuantizeReport(req.options().mode(), sourceBytes, 0, best.result.decisions(),
-                    best.quality, req.minCosine(), kept, keptBytes, warnings, inputs);
+                    best.quality, req.minCosine(), kept, keptBytes, warnings, inputs, gains);
             if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
                 throw new GateFailedException(partial);
             }
             ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
-                    best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings, inputs);
+                    best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings, inputs, gains);
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -247,7 +249,8 @@ public final class QuantizeSession {
     }
 
     private static Attempt mixedPrecision(Requantizer rq, Request req, Attempt start, OrtEvaluator eval, Path tmp,
-            WriteOptions write, Map<String, Precision> promoted, QuantizeListener listener) throws IOException {
+            WriteOptions write, Map<String, Precision> promoted, Map<String, Double> measuredGains, QuantizeListener listener)
+            throws IOException {
         Attempt best = start;
         QuantizeMode mode = req.options().mode();
         // Two rounds: a layer can climb from its quantized form to the middle rung and then to float.
@@ -270,6 +273,8 @@ public final class QuantizeSession {
                 p.put(c.node(), next(mode, c));
                 Attempt a = attempt(rq, req.options().withPrecisions(p), null, eval, tmp, write);
                 double gain = a.score - best.score;
+                // What this layer alone was worth (summed over both rounds: a layer can climb twice).
+                measuredGains.merge(c.node(), gain, Double::sum);
                 long extra = Math.max(1024, storedBytes(a.result) - baseBytes);
                 // int4 is judged by size, so rank by gain per byte; int8 and fp16 keep the file size
                 // about equal whichever layers move up, so rank by gain and promote as few layers as

@@ -66,6 +66,13 @@ class MiniLmQuantizeIT {
         Path out = dir.resolve("int4.onnx");
         QuantizeReport r = quantize(out, QuantizeOptions.of(QuantizeMode.INT4).withSymmetric(false), MiniLmBench.INT4_GATE);
         assertTrue(r.gatePassed(), r.toJson());
+        // Mixed precision kept layers at 8 bits; each carries the quality it alone bought.
+        assertTrue(!r.kept().isEmpty(), r.toJson());
+        for (LayerDecision k : r.kept()) {
+            assertTrue(r.keptGains().containsKey(k.node()), k.node() + " has no measured gain: " + r.keptGains());
+        }
+        assertTrue(r.keptGains().values().stream().anyMatch(g -> g > 0), r.keptGains().toString());
+        assertTrue(r.toJson().contains("\"cosine_gain\": "), r.toJson());
         MiniLmBench.Figures f = MiniLmBench.measure("int4", RealModels.path(ExampleModel.MINILM), out, false, 0);
         assertTrue(f.bytes() <= 15_000_000L, "size " + f.bytes());
         assertTrue(f.sentences().mean() >= 0.985, "sentences " + f.sentences());

@@ -406,13 +406,29 @@ public final class HtmlRenderer {
                 : "dashed line: the accuracy gate, mean cosine " + Fmt.num(min, 4));
         List<Bar> kept = new ArrayList<>();
         double maxKept = 0;
+        // Quality per kept layer: the cosine each layer alone gained when mixed precision kept it
+        // (reports from before that figure existed chart the bytes instead).
+        boolean gains = gate.path("kept").size() > 0;
+        for (JsonNode k : gate.path("kept")) {
+            gains &= k.path("cosine_gain").isNumber();
+        }
         for (JsonNode k : gate.path("kept")) {
             long fb = k.path("float_bytes").asLong();
-            kept.add(new Bar(k.path("node").asText() + " — " + k.path("reason").asText(), fb, Fmt.bytes(fb), BLUE));
-            maxKept = Math.max(maxKept, fb);
+            String name = k.path("node").asText() + " (" + k.path("precision").asText() + ")";
+            if (gains) {
+                double g = k.path("cosine_gain").asDouble();
+                kept.add(new Bar(name, Math.max(0, g), (g >= 0 ? "+" : "") + Fmt.num(g, 4) + " cosine, "
+                        + Fmt.bytes(k.path("stored_bytes").asLong()) + " stored", BLUE));
+                maxKept = Math.max(maxKept, g);
+            } else {
+                kept.add(new Bar(k.path("node").asText() + " — " + k.path("reason").asText(), fb, Fmt.bytes(fb), BLUE));
+                maxKept = Math.max(maxKept, fb);
+            }
         }
         if (gate.isObject()) {
-            barChart(b, "kept-layers", "Layers kept in float to meet the gate (bytes each costs)", kept, maxKept, null,
+            barChart(b, "kept-layers", gains
+                    ? "Quality per kept layer: mean cosine it alone gained when kept in higher precision"
+                    : "Layers kept in float to meet the gate (bytes each costs)", kept, maxKept > 0 ? maxKept : 1, null,
                     null);
         }
     }
