@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -20,18 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dsatchel.golden.regenerate=true} and review the diff.
  */
 class ReportGoldenTest {
-    private static final Path GOLDEN = Paths.get("src/test/resources/golden");
-
     @TempDir
     Path dir;
 
     private static void golden(String name, String actual) throws Exception {
-        Path f = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("satchel.golden.regenerate")) {
-            Files.createDirectories(GOLDEN);
-            Files.writeString(f, actual, StandardCharsets.UTF_8);
-        }
-        assertEquals(Files.readString(f, StandardCharsets.UTF_8), actual, name + " differs from its golden file");
+        Goldens.assertMatches(name, actual);
     }
 
     @Test

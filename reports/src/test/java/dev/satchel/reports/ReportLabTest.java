@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,17 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * JUnit and SARIF renderings. Regenerate the goldens with {@code -Dsatchel.golden.regenerate=true}.
  */
 class ReportLabTest {
-    private static final Path GOLDEN = Paths.get("src/test/resources/golden");
-
     @TempDir
     Path dir;
 
     private static void golden(String name, String actual) throws Exception {
-        Path f = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("satchel.golden.regenerate")) {
-            Files.writeString(f, actual, StandardCharsets.UTF_8);
-        }
-        assertEquals(Files.readString(f, StandardCharsets.UTF_8), actual, name + " differs from its golden file");
+        Goldens.assertMatches(name, actual);
     }
 
     private Report report() throws Exception {

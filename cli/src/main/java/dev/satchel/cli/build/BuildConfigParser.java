@@ -151,19 +151,9 @@ public final class BuildConfigParser {
                 }
             }
         }
-        Optional<Path> calibration = Optional.empty();
-        if (m.containsKey("calibration")) {
-            String c = string(m.get("calibration"), "quantize.calibration");
-            if (c != null) {
-                Path p = base.resolve(c).normalize();
-                if (!Files.isDirectory(p)) {
-                    problem(m.get("calibration"), Code.FILE_NOT_FOUND, "quantize.calibration: no such folder " + p);
-                }
-                if (!"int8-static".equals(mode)) {
-                    problem(m.get("calibration"), Code.BAD_VALUE, "quantize.calibration applies to mode int8-static only");
-                }
-                calibration = Optional.of(p);
-            }
+        Optional<Path> calibration = optionalFolder(m.get("calibration"), "quantize.calibration");
+        if (calibration.isPresent() && !"int8-static".equals(mode)) {
+            problem(m.get("calibration"), Code.BAD_VALUE, "quantize.calibration applies to mode int8-static only");
         }
         return Optional.of(new BuildConfig.Quantize(mode == null ? "int8" : mode, gate, min,
                 strings(m.get("exclude-ops"), "quantize.exclude-ops"),
@@ -209,22 +199,14 @@ public final class BuildConfigParser {
                 }
             }
         }
-        Optional<Path> inputs = Optional.empty();
-        if (m.containsKey("inputs")) {
-            String c = string(m.get("inputs"), "evaluation.inputs");
-            if (c != null) {
-                Path p = base.resolve(c).normalize();
-                if (!Files.isDirectory(p)) {
-                    problem(m.get("inputs"), Code.FILE_NOT_FOUND, "evaluation.inputs: no such folder " + p);
+        Optional<Path> inputs = optionalFolder(m.get("inputs"), "evaluation.inputs");
+        if (inputs.isPresent()) {
+            // Real samples replace the generated ones: a count or ranges for them would be ignored.
+            for (String k : List.of("samples", "input-ranges")) {
+                if (m.containsKey(k)) {
+                    problem(m.get(k), Code.BAD_VALUE, "evaluation." + k + " applies to generated inputs; "
+                            + "evaluation.inputs gives the samples");
                 }
-                // Real samples replace the generated ones: a count or ranges for them would be ignored.
-                for (String k : List.of("samples", "input-ranges")) {
-                    if (m.containsKey(k)) {
-                        problem(m.get(k), Code.BAD_VALUE, "evaluation." + k + " applies to generated inputs; "
-                                + "evaluation.inputs gives the samples");
-                    }
-                }
-                inputs = Optional.of(p);
             }
         }
         return new BuildConfig.Evaluation(enabled, samples, ranges, inputs);
@@ -446,6 +428,22 @@ public final class BuildConfigParser {
         }
         problem(n, Code.WRONG_TYPE, what + ": expected true or false, got '" + text(n) + "'");
         return null;
+    }
+
+    /** A folder named relative to the file; absent when the key is; a missing folder is a problem. */
+    private Optional<Path> optionalFolder(Node n, String what) {
+        if (n == null) {
+            return Optional.empty();
+        }
+        String c = string(n, what);
+        if (c == null) {
+            return Optional.empty();
+        }
+        Path p = base.resolve(c).normalize();
+        if (!Files.isDirectory(p)) {
+            problem(n, Code.FILE_NOT_FOUND, what + ": no such folder " + p);
+        }
+        return Optional.of(p);
     }
 
     private Optional<Path> optionalFile(Node n, String what) {
