@@ -414,11 +414,11 @@ public final class HtmlRenderer {
         }
         for (JsonNode k : gate.path("kept")) {
             long fb = k.path("float_bytes").asLong();
-            String name = k.path("node").asText() + " (" + k.path("precision").asText() + ")";
+            String name = k.path("node").asText() + " (" + k.path("precision").asText() + ", "
+                    + Fmt.bytes(k.path("stored_bytes").asLong()) + ")";
             if (gains) {
                 double g = k.path("cosine_gain").asDouble();
-                kept.add(new Bar(name, Math.max(0, g), (g >= 0 ? "+" : "") + Fmt.num(g, 4) + " cosine, "
-                        + Fmt.bytes(k.path("stored_bytes").asLong()) + " stored", BLUE));
+                kept.add(new Bar(name, Math.max(0, g), (g >= 0 ? "+" : "") + Fmt.num(g, 4), BLUE));
                 maxKept = Math.max(maxKept, g);
             } else {
                 kept.add(new Bar(k.path("node").asText() + " — " + k.path("reason").asText(), fb, Fmt.bytes(fb), BLUE));
