@@ -232,9 +232,9 @@ final class QuantizeCommand implements Callable<Integer> {
         switch (c) {
             case ALREADY_QUANTIZED:
             case UNSUPPORTED:
-                return ExitCode.INPUT_INVALID;
             case BAD_INPUTS:
-                return ExitCode.USAGE;
+                // A sample file that does not fit the model is invalid input, as in satchel build.
+                return ExitCode.INPUT_INVALID;
             case GATE_FAILED:
                 return ExitCode.CHECK_FAILED;
             default:

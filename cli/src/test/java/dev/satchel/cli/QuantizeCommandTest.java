@@ -78,12 +78,12 @@ class QuantizeCommandTest {
     }
 
     @Test
-    void quantize_evalInputsWrongDtype_exitsTwoWithOneLineNamingTheFile() throws Exception {
+    void quantize_evalInputsWrongDtype_exitsThreeWithOneLineNamingTheFile() throws Exception {
         Path samples = dir.resolve("samples");
         npy(samples.resolve("a").resolve("x.npy"), "<f8", 1, 16, 8);
         CliRun r = CliRun.of("quantize", mlp.toString(), "-o", dir.resolve("q.onnx").toString(), "--min-weight-size", "0",
                 "--eval-inputs", samples.toString());
-        assertEquals(2, r.exit(), r.err());
+        assertEquals(3, r.exit(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(samples.resolve("a").resolve("x.npy") + ": element type float64 (<f8), but the model's "
                 + "input 'x' is float32"), r.err());
