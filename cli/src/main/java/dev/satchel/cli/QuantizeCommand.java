@@ -1,5 +1,6 @@
 package dev.satchel.cli;
 
+import dev.satchel.model.OnnxModel;
 import dev.satchel.packager.quantize.EvalSpec;
 import dev.satchel.packager.quantize.Int8Format;
 import dev.satchel.packager.quantize.LayerDecision;
@@ -134,7 +135,7 @@ final class QuantizeCommand implements Callable<Integer> {
     Path calibration;
 
     @Option(names = "--calibration-method", paramLabel = "METHOD", defaultValue = "MINMAX",
-            description = "int8-static activation ranges: MINMAX or PERCENTILE (0.01%/99.99%, averaged over samples) "
+            description = "int8-static activation ranges: MINMAX or PERCENTILE (0.01%%/99.99%%, averaged over samples) "
                     + "(default: ${DEFAULT-VALUE}).")
     dev.satchel.packager.quantize.CalibrationMethod calibrationMethod;
 
@@ -199,8 +200,10 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantizeReport r;
         try {
             double gate = noEval || noGate ? Double.NaN : minCosine != null ? minCosine : defaultGate(m);
-            r = QuantizeSession.run(new QuantizeSession.Request(source, output, opts, eval, !noEval, gate, calibration,
-                    calibrationMethod), progress);
+            QuantizeSession.Request req = new QuantizeSession.Request(source, output, opts, eval, !noEval, gate, calibration,
+                    calibrationMethod);
+            OnnxModel readAhead = QuantizePrefetch.take(source);
+            r = readAhead != null ? QuantizeSession.run(req, readAhead, progress) : QuantizeSession.run(req, progress);
         } catch (QuantizeSession.GateFailedException e) {
             progress.clear();
             writeReport(e.report());
@@ -282,24 +285,24 @@ final class QuantizeCommand implements Callable<Integer> {
             return;
         }
         if (written) {
-            out.printf(Locale.ROOT, "%s: %s -> %s (%s), %d layers quantized, %d left in float%n", r.mode(), Sizes.bytes(r.sourceBytes()),
+            out.printf(Locale.US, "%s: %s -> %s (%s), %d layers quantized, %d left in float%n", r.mode(), Sizes.bytes(r.sourceBytes()),
                     Sizes.bytes(r.outputBytes()), output, r.quantizedLayers(), r.decisions().size() - r.quantizedLayers());
         }
         if (r.evaluation() != null) {
-            out.printf(Locale.ROOT, "  evaluated on %d %s%n", r.evaluation().samples(), r.evaluation().userSupplied()
+            out.printf(Locale.US, "  evaluated on %d %s%n", r.evaluation().samples(), r.evaluation().userSupplied()
                     ? "user-supplied samples from " + evalInputs : "generated input sets (seed " + r.evaluation().seed() + ")");
         }
         for (OutputQuality q : r.quality()) {
-            out.printf(Locale.ROOT, "  %s: cosine %.5f (min %.5f), SQNR %.1f dB, max abs error %.4g%s%n", q.name(), q.meanCosine(),
+            out.printf(Locale.US, "  %s: cosine %.5f (min %.5f), SQNR %.1f dB, max abs error %.4g%s%n", q.name(), q.meanCosine(),
                     q.minCosine(), q.sqnrDb(), q.maxAbsError(),
-                    Double.isNaN(q.top1Agreement()) ? "" : String.format(Locale.ROOT, ", top-1 agreement %.1f%%", 100 * q.top1Agreement()));
+                    Double.isNaN(q.top1Agreement()) ? "" : String.format(Locale.US, ", top-1 agreement %.1f%%", 100 * q.top1Agreement()));
         }
         if (!Double.isNaN(r.minCosine())) {
-            out.printf(Locale.ROOT, "  gate min cosine %.4f: %s%n", r.minCosine(), r.gatePassed() ? "passed" : "FAILED");
+            out.printf(Locale.US, "  gate min cosine %.4f: %s%n", r.minCosine(), r.gatePassed() ? "passed" : "FAILED");
             if (!r.kept().isEmpty()) {
-                out.printf(Locale.ROOT, "  kept in higher precision (%s extra):%n", Sizes.bytes(r.keptBytes()));
+                out.printf(Locale.US, "  kept in higher precision (%s extra):%n", Sizes.bytes(r.keptBytes()));
                 for (LayerDecision d : r.kept()) {
-                    out.printf(Locale.ROOT, "    %s (%s) as %s%n", d.node(), d.op(), d.precision().id());
+                    out.printf(Locale.US, "    %s (%s) as %s%n", d.node(), d.op(), d.precision().id());
                 }
             }
         }
@@ -308,7 +311,7 @@ final class QuantizeCommand implements Callable<Integer> {
             if (verboseLine && spec.parent() != null) {
                 SatchelCommand root = (SatchelCommand) spec.root().userObject();
                 if (root.global != null && root.global.verbose()) {
-                    out.printf(Locale.ROOT, "  kept %s (%s): %s%n", d.node(), d.op(), d.reason());
+                    out.printf(Locale.US, "  kept %s (%s): %s%n", d.node(), d.op(), d.reason());
                 }
             }
         }
@@ -329,7 +332,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 return;
             }
             PrintWriter err = spec.commandLine().getErr();
-            String line = total > 1 ? String.format(Locale.ROOT, "%s %d/%d", step, done, total) : step;
+            String line = total > 1 ? String.format(Locale.US, "%s %d/%d", step, done, total) : step;
             err.print("\r\033[K" + line);
             err.flush();
             drawn = true;

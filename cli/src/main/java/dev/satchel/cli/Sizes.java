@@ -17,7 +17,7 @@ final class Sizes {
             v /= 1000;
             u++;
         }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+        return String.format(Locale.US, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 
     static String count(long n) {
@@ -25,11 +25,11 @@ final class Sizes {
             return Long.toString(n);
         }
         if (n < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f k", n / 1e3);
+            return String.format(Locale.US, "%.1f k", n / 1e3);
         }
         if (n < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.2f M", n / 1e6);
+            return String.format(Locale.US, "%.2f M", n / 1e6);
         }
-        return String.format(Locale.ROOT, "%.2f G", n / 1e9);
+        return String.format(Locale.US, "%.2f G", n / 1e9);
     }
 }

@@ -72,7 +72,14 @@ public final class QuantizeSession {
      *     GATE_FAILED (carrying the report of the best attempt via {@link GateFailedException})
      */
     public static QuantizeReport run(Request req, QuantizeListener listener) throws IOException {
-        OnnxModel model = ModelReader.read(req.source());
+        return run(req, ModelReader.read(req.source()), listener);
+    }
+
+    /**
+     * As {@link #run(Request, QuantizeListener)}, with {@code model} already read from
+     * {@code req.source()} (a caller that read it ahead, on another thread).
+     */
+    public static QuantizeReport run(Request req, OnnxModel model, QuantizeListener listener) throws IOException {
         long sourceBytes = modelBytes(model);
         WriteOptions write = hasExternal(model.proto()) ? WriteOptions.externalAbove(WriteOptions.DEFAULT_THRESHOLD)
                 : WriteOptions.allInline();

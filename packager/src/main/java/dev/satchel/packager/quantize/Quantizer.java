@@ -41,6 +41,14 @@ public final class Quantizer {
      * @throws QuantizeException ALREADY_QUANTIZED (without {@code force}), UNSUPPORTED
      * @throws IOException if a weight cannot be read (external data missing)
      */
+    /**
+     * Optional: compiles the int8 kernels ahead of a run, for a caller with a spare core and a
+     * moment to spare (the CLI calls it while it parses its arguments).
+     */
+    public static void warmUp() {
+        dev.satchel.packager.quantize.internal.Weights.warmUp();
+    }
+
     public static Result quantize(OnnxModel model, QuantizeOptions options) throws IOException {
         return quantize(model, options, s -> { });
     }

@@ -45,91 +45,190 @@ public final class Weights {
         return tensor(name, 7, b, dims);
     }
 
-    /** Floats read from the source per step: large enough for bulk copies, small enough to stay in cache. */
-    private static final int CHUNK_FLOATS = 1 << 14;
-    /** Tasks per tensor: a few per core, so that a slow core does not hold the others up. */
-    private static final int MAX_TASKS = 4 * Runtime.getRuntime().availableProcessors();
+    /** Values per job: enough to amortise handing it to a thread, small enough to spread a model over every core. */
+    private static final long JOB_VALUES = 1 << 18;
 
-    /** The body of one task: rows {@code [lo, hi)}, task number {@code t}. */
-    @FunctionalInterface
-    private interface RowRange {
-        void run(int t, int lo, int hi);
+    /**
+     * The quantization work of one rewrite, run on a worker thread per core while the rewrite goes
+     * on building the graph. A job fills its own part of buffers allocated when it is submitted, so
+     * the bytes do not depend on scheduling, and tensors made from those buffers (they alias them,
+     * see {@link #tensor}) are complete once {@link #join} returns.
+     *
+     * <p>Why jobs rather than a parallel loop per tensor: a transformer has dozens of small weights,
+     * and setting up a parallel stream per tensor cost more than quantizing it on a cold JVM; jobs
+     * also let the cores work while the graph rewrite (single-threaded) runs.
+     */
+    public static final class Jobs implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService pool;
+        private final java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
+
+        public Jobs() {
+            int threads = Runtime.getRuntime().availableProcessors();
+            java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+            pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "satchel-quantize-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void submit(Runnable job) {
+            pending.add(pool.submit(job));
+        }
+
+        /** Waits for every job; rethrows the first failure. */
+        public void join() {
+            try {
+                for (java.util.concurrent.Future<?> f : pending) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while quantizing", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            } finally {
+                pending.clear();
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 
     /**
-     * Splits rows {@code [0, rows)} into contiguous ranges and runs them in parallel. Each row is
-     * handled by exactly one task and its result depends only on its own values, so the output does
-     * not depend on scheduling. Returns the number of tasks.
+     * Runs the int8 kernels on a small synthetic matrix so that the JIT has compiled them by the
+     * time a model's weights arrive (a command line can call this on a spare core while it parses
+     * its arguments). Idempotent and cheap: about 0.3 M values.
      */
-    private static int parallelRows(int rows, int rowFloats, RowRange body) {
-        long work = (long) rows * rowFloats;
-        int tasks = (int) Math.max(1, Math.min(Math.min(MAX_TASKS, rows), work / (4L * CHUNK_FLOATS)));
-        if (tasks == 1) {
-            body.run(0, 0, rows);
-            return 1;
+    public static void warmUp() {
+        int k = 1024;
+        int n = 96;
+        ByteBuffer src = allocate(4L * k * n);
+        FloatBuffer w = src.asFloatBuffer();
+        for (int i = 0; i < k * n; i++) {
+            w.put(i, ((i * 7919) % 255 - 127) / 64f);
         }
-        java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> {
-            body.run(t, (int) ((long) rows * t / tasks), (int) ((long) rows * (t + 1) / tasks));
-        });
-        return tasks;
+        for (int round = 0; round < 3; round++) {
+            columnsJob(w, k, n, 0, n, true, allocate((long) k * n), allocate(4L * n).asFloatBuffer());
+            float[] row = new float[n];
+            float[] inv = new float[n];
+            byte[] q = new byte[n];
+            ByteBuffer out = allocate((long) k * n);
+            ByteBuffer half = allocate(2L * k);
+            for (int r = 0; r < k; r++) {
+                quantizeRow(w, r, n, 8, n, row, inv, q, out, null, half);
+            }
+        }
     }
 
     /**
      * Symmetric int8 per output column of a row-major [K, N] matrix (per tensor when
      * {@code perChannel} is false). Returns the int8 codes [K, N]; scales are written to {@code scales}.
-     *
-     * <p>Two passes over the (memory-mapped) source in bulk chunks, rows split across cores: the
-     * column maxima (each task keeps its own; max is exact, so the merge does not depend on how the
-     * rows were split), then the codes. The heap holds a chunk per task, not a copy of the tensor.
      */
     public static ByteBuffer int8Columns(FloatBuffer w, int k, int n, boolean perChannel, float[] scales) {
-        int chunkRows = Math.max(1, CHUNK_FLOATS / n);
-        float[][] partial = new float[MAX_TASKS][];
-        int tasks = parallelRows(k, n, (t, lo, hi) -> {
-            float[] max = new float[n];
-            float[] buf = new float[chunkRows * n];
-            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
-                int len = Math.min(chunkRows, hi - r0) * n;
-                w.get(r0 * n, buf, 0, len);
-                for (int base = 0; base < len; base += n) {
-                    columnMax(buf, base, n, max);
-                }
-            }
-            partial[t] = max;
-        });
-        float[] max = partial[0];
-        for (int t = 1; t < tasks; t++) {
-            for (int c = 0; c < n; c++) {
-                max[c] = Math.max(max[c], partial[t][c]);
-            }
-        }
-        if (!perChannel) {
-            float m = 0;
-            for (float x : max) {
-                m = Math.max(m, x);
-            }
-            java.util.Arrays.fill(max, m);
-        }
-        float[] inv = new float[n];
-        for (int c = 0; c < n; c++) {
-            scales[c] = max[c] == 0 ? 1f : max[c] / 127f;
-            inv[c] = 1f / scales[c];
-        }
         ByteBuffer out = allocate((long) k * n);
-        parallelRows(k, n, (t, lo, hi) -> {
-            float[] buf = new float[chunkRows * n];
-            byte[] q = new byte[chunkRows * n];
-            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
-                int len = Math.min(chunkRows, hi - r0) * n;
-                w.get(r0 * n, buf, 0, len);
-                for (int base = 0; base < len; base += n) {
-                    columnCodes(buf, base, n, inv, q, base);
-                }
-                out.put(r0 * n, q, 0, len);
-            }
-        });
+        try (Jobs jobs = new Jobs()) {
+            int8Columns(jobs, w, k, n, perChannel, out, FloatBuffer.wrap(scales));
+            jobs.join();
+        }
         return out;
     }
+
+    /**
+     * Submits the int8 quantization of a row-major [K, N] matrix: codes [K, N] into {@code out},
+     * scales into {@code scales} (N of them per channel, one per tensor).
+     *
+     * <p>Per channel, each job takes a range of columns and makes two passes over its rows of the
+     * (memory-mapped) source, row by row: the column maxima, then the codes. Per tensor, one job
+     * takes every column. The heap holds a row per job, not a copy of the tensor.
+     */
+    public static void int8Columns(Jobs jobs, FloatBuffer w, int k, int n, boolean perChannel, ByteBuffer out, FloatBuffer scales) {
+        int parts = perChannel ? (int) Math.max(1, Math.min(n / 16, (long) k * n / JOB_VALUES)) : 1;
+        for (int p = 0; p < parts; p++) {
+            int c0 = (int) ((long) n * p / parts);
+            int c1 = (int) ((long) n * (p + 1) / parts);
+            jobs.submit(() -> columnsJob(w, k, n, c0, c1, perChannel, out, scales));
+        }
+    }
+
+    private static void columnsJob(FloatBuffer w, int k, int n, int c0, int c1, boolean perChannel, ByteBuffer out, FloatBuffer scales) {
+        int len = c1 - c0;
+        float[] row = new float[len];
+        int[] maxBits = new int[len];
+        for (int r = 0; r < k; r++) {
+            rowMax(w, r * n + c0, row, maxBits);
+        }
+        if (!perChannel) {
+            int m = 0;
+            for (int x : maxBits) {
+                m = Math.max(m, x);
+            }
+            java.util.Arrays.fill(maxBits, m);
+        }
+        float[] inv = new float[len];
+        for (int c = 0; c < len; c++) {
+            float max = Float.intBitsToFloat(maxBits[c]);
+            float scale = max == 0 ? 1f : max / 127f;
+            inv[c] = 1f / scale;
+            if (perChannel || c == 0) {
+                scales.put(perChannel ? c0 + c : 0, scale);
+            }
+        }
+        byte[] q = new byte[len];
+        for (int r = 0; r < k; r++) {
+            rowCodes(w, r * n + c0, row, inv, q, out);
+        }
+    }
+
+    // Per-row steps, called thousands of times: the JIT compiles them after a few hundred calls,
+    // where a loop over a whole tensor would run interpreted until on-stack replacement.
+
+    /**
+     * {@code max[c] = max(max[c], |w[at + c]|)}, on the floats' bit patterns: with the sign bit
+     * cleared, the bits of floats order as their magnitudes do, so the largest magnitude is an
+     * integer max, without the NaN rules of a float compare (a call per value in C1, a blend in C2).
+     */
+    private static void rowMax(FloatBuffer w, int at, float[] row, int[] max) {
+        w.get(at, row, 0, row.length);
+        for (int c = 0; c < row.length; c++) {
+            max[c] = Math.max(max[c], Float.floatToRawIntBits(row[c]) & 0x7fffffff);
+        }
+    }
+
+    /** int8 codes of {@code w[at .. at + row.length)}, value c scaled by {@code inv[c]}, written to {@code out[at ..]}. */
+    private static void rowCodes(FloatBuffer w, int at, float[] row, float[] inv, byte[] q, ByteBuffer out) {
+        w.get(at, row, 0, row.length);
+        codes(row, 0, row.length, inv, q, 0);
+        out.put(at, q, 0, row.length);
+    }
+
+    /**
+     * int8 codes of {@code n} values, value c scaled by {@code inv[c]} and rounded to nearest, ties
+     * to even (ONNX QuantizeLinear's rounding, and numpy's, which ONNX Runtime's quantizer uses).
+     *
+     * <p>Rounding by adding 1.5 * 2^23: for |y| < 2^22 the sum's low mantissa bits are round(y) in
+     * two's complement, so the code is the sum's low byte: a multiply, an add and a move per value,
+     * cheap in every JIT tier. No clamp: each scale is the largest magnitude over 127, so |y| stays
+     * below 127.5. A NaN weight gives code 0.
+     */
+    private static void codes(float[] v, int off, int n, float[] inv, byte[] q, int qOff) {
+        for (int c = 0; c < n; c++) {
+            q[qOff + c] = (byte) Float.floatToRawIntBits(v[off + c] * inv[c] + ROUNDING_BIAS);
+        }
+    }
+
+    /** 1.5 * 2^23: see {@link #codes}. */
+    private static final float ROUNDING_BIAS = 0x1.8p23f;
 
     /**
      * Block-wise quantization of a row-major [K, N] matrix in the layout of
@@ -247,76 +346,79 @@ public final class Weights {
      * Row-wise quantization of an embedding table [V, D]: symmetric codes per block of
      * {@code block} values along D (block == D means one scale per row). 8 bits gives int8 codes;
      * 4 bits gives unsigned codes 1..15 around 8, two per byte, low nibble first.
-     *
-     * <p>Rows are independent: they are split across cores, read from the source in bulk chunks
-     * and written to their own slice of the result, so the output does not depend on scheduling.
      */
     public static ByteBuffer rows(FloatBuffer w, int v, int d, int bits, int block, float[] scales) {
-        int blocks = d / block;
-        int mid = 1 << (bits - 1);
-        int rowBytes = d * bits / 8;
-        ByteBuffer q = allocate((long) v * rowBytes);
-        int chunkRows = Math.max(1, CHUNK_FLOATS / d);
-        parallelRows(v, d, (t, lo, hi) -> {
-            float[] buf = new float[chunkRows * d];
-            byte[] out = new byte[chunkRows * rowBytes];
-            float[] invs = new float[block];
-            for (int r0 = lo; r0 < hi; r0 += chunkRows) {
-                int rows = Math.min(chunkRows, hi - r0);
-                w.get(r0 * d, buf, 0, rows * d);
-                if (bits != 8) {
-                    java.util.Arrays.fill(out, (byte) 0);
-                }
-                for (int r = 0; r < rows; r++) {
-                    int row = r * d;
-                    int outRow = r * rowBytes;
-                    for (int blk = 0; blk < blocks; blk++) {
-                        int base = row + blk * block;
-                        float amax = maxAbs(buf, base, block);
-                        float sc = amax == 0 ? 1f : amax / (mid - 1);
-                        float inv = 1f / sc;
-                        scales[(r0 + r) * blocks + blk] = sc;
-                        if (bits == 8) {
-                            // The column kernel with one scale repeated: one kernel for the JIT to compile.
-                            java.util.Arrays.fill(invs, inv);
-                            columnCodes(buf, base, block, invs, out, outRow + blk * block);
-                        } else {
-                            for (int i = 0; i < block; i++) {
-                                int code = clamp(roundHalfAway(buf[base + i] * inv), -(mid - 1), mid - 1);
-                                int e = blk * block + i;
-                                int at = outRow + e / 2;
-                                out[at] = (byte) ((out[at] & 0xff) | ((code + mid) << ((e % 2) * 4)));
-                            }
-                        }
-                    }
-                }
-                q.put(r0 * rowBytes, out, 0, rows * rowBytes);
-            }
-        });
+        ByteBuffer q = allocate((long) v * d * bits / 8);
+        try (Jobs jobs = new Jobs()) {
+            rows(jobs, w, v, d, bits, block, q, FloatBuffer.wrap(scales), null);
+            jobs.join();
+        }
         return q;
     }
 
-    // Small kernels, called once per row or block: the JIT compiles them after a few hundred calls,
-    // where loops inlined in a task body would run interpreted until on-stack replacement.
-
-    /** {@code max[c] = max(max[c], |v[off + c]|)} for every column c. */
-    private static void columnMax(float[] v, int off, int n, float[] max) {
-        for (int c = 0; c < n; c++) {
-            max[c] = Math.max(max[c], Math.abs(v[off + c]));
+    /**
+     * Submits the row-wise quantization of [V, D] (see {@link #rows(FloatBuffer, int, int, int, int, float[])})
+     * in jobs of whole rows: codes into {@code out}, the scale of row r block b to {@code scales}
+     * index {@code r * blocks + b} or, when {@code halfScales} is given instead, as float16 to its
+     * bytes {@code 2 * (r * blocks + b)}. Rows are independent, so the bytes do not depend on how
+     * they were split.
+     */
+    public static void rows(Jobs jobs, FloatBuffer w, int v, int d, int bits, int block, ByteBuffer out, FloatBuffer scales,
+            ByteBuffer halfScales) {
+        int parts = (int) Math.max(1, Math.min(v, (long) v * d / JOB_VALUES));
+        for (int p = 0; p < parts; p++) {
+            int r0 = (int) ((long) v * p / parts);
+            int r1 = (int) ((long) v * (p + 1) / parts);
+            jobs.submit(() -> {
+                float[] row = new float[d];
+                byte[] q = new byte[d * bits / 8];
+                float[] inv = new float[block];
+                for (int r = r0; r < r1; r++) {
+                    quantizeRow(w, r, d, bits, block, row, inv, q, out, scales, halfScales);
+                }
+            });
         }
     }
 
-    /** int8 codes of {@code n} values, value c scaled by {@code inv[c]}. */
-    private static void columnCodes(float[] v, int off, int n, float[] inv, byte[] q, int qOff) {
-        for (int c = 0; c < n; c++) {
-            q[qOff + c] = (byte) clamp(roundHalfAway(v[off + c] * inv[c]), -127, 127);
+    private static void quantizeRow(FloatBuffer w, int r, int d, int bits, int block, float[] row, float[] inv, byte[] q, ByteBuffer out,
+            FloatBuffer scales, ByteBuffer halfScales) {
+        int blocks = d / block;
+        int mid = 1 << (bits - 1);
+        w.get(r * d, row, 0, d);
+        if (bits != 8) {
+            java.util.Arrays.fill(q, (byte) 0);
         }
+        for (int blk = 0; blk < blocks; blk++) {
+            int base = blk * block;
+            float amax = Float.intBitsToFloat(maxAbsBits(row, base, block));
+            float sc = amax == 0 ? 1f : amax / (mid - 1);
+            float iv = 1f / sc;
+            int at = r * blocks + blk;
+            if (halfScales != null) {
+                halfScales.putShort(2 * at, toHalf(sc));
+            } else {
+                scales.put(at, sc);
+            }
+            if (bits == 8) {
+                // The column kernel with one scale repeated: one kernel for the JIT to compile.
+                java.util.Arrays.fill(inv, iv);
+                codes(row, base, block, inv, q, base);
+            } else {
+                for (int i = 0; i < block; i++) {
+                    int code = clamp(roundHalfAway(row[base + i] * iv), -(mid - 1), mid - 1);
+                    int e = base + i;
+                    q[e / 2] = (byte) ((q[e / 2] & 0xff) | ((code + mid) << ((e % 2) * 4)));
+                }
+            }
+        }
+        out.put(r * q.length, q, 0, q.length);
     }
 
-    private static float maxAbs(float[] v, int off, int len) {
-        float m = 0;
+    /** The bit pattern of the largest magnitude in {@code v[off .. off + len)} (see {@link #rowMax}). */
+    private static int maxAbsBits(float[] v, int off, int len) {
+        int m = 0;
         for (int i = 0; i < len; i++) {
-            m = Math.max(m, Math.abs(v[off + i]));
+            m = Math.max(m, Float.floatToRawIntBits(v[off + i]) & 0x7fffffff);
         }
         return m;
     }

@@ -30,7 +30,11 @@ class WeightsTest {
         }
     }
 
-    /** Reference: one heap copy, one loop per pass (what the chunked, parallel version replaced). */
+    /**
+     * Reference: one heap copy, one loop per pass, float max and abs, and Math.rint (round half to
+     * even, ONNX QuantizeLinear's rounding) where the kernels use integer max on bit patterns and
+     * the 1.5 * 2^23 rounding trick.
+     */
     private static byte[] columnsReference(float[] v, int k, int n, float[] scales) {
         float[] max = new float[n];
         for (int i = 0; i < k * n; i++) {
@@ -41,14 +45,15 @@ class WeightsTest {
             scales[c] = max[c] == 0 ? 1f : max[c] / 127f;
         }
         for (int i = 0; i < k * n; i++) {
-            q[i] = (byte) Weights.clamp(branchy(v[i] * (1f / scales[i % n])), -127, 127);
+            q[i] = (byte) Weights.clamp((int) Math.rint(v[i] * (1f / scales[i % n])), -127, 127);
         }
         return q;
     }
 
     @Test
     void int8Columns_largeSplitMatrix_matchesSingleThreadedReference() {
-        int k = 1000;
+        // 600 K values: split into jobs of column ranges (one job takes up to 256 K values).
+        int k = 2000;
         int n = 300;
         float[] v = new float[k * n];
         SplittableRandom r = new SplittableRandom(3);
@@ -70,8 +75,43 @@ class WeightsTest {
     }
 
     @Test
+    void int8Columns_exactTies_roundToEven_andSplitColumnsAgreeWithPerTensor() {
+        // Column 0 has max 127 (scale 1): 0.5 -> 0, 1.5 -> 2, 2.5 -> 2, -2.5 -> -2, -127 -> -127.
+        int k = 6;
+        int n = 40;
+        float[] v = new float[k * n];
+        float[] col0 = {0.5f, 1.5f, 2.5f, -2.5f, -127f, 127f};
+        for (int r = 0; r < k; r++) {
+            v[r * n] = col0[r];
+            for (int c = 1; c < n; c++) {
+                v[r * n + c] = (r + 1) * (c % 3 == 0 ? -0.25f : 0.125f) * c;
+            }
+        }
+        ByteBuffer src = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        src.asFloatBuffer().put(v);
+        float[] scales = new float[n];
+        ByteBuffer q = Weights.int8Columns(src.asFloatBuffer(), k, n, true, scales);
+        byte[] got = new byte[k * n];
+        q.get(0, got);
+        assertEquals(1f, scales[0]);
+        assertArrayEquals(new byte[] {0, 2, 2, -2, -127, 127}, new byte[] {got[0], got[n], got[2 * n], got[3 * n], got[4 * n], got[5 * n]});
+        float[] expectScales = new float[n];
+        assertArrayEquals(columnsReference(v, k, n, expectScales), got);
+        // Per tensor: one scale, the largest magnitude of all (127 here), for every column.
+        float[] one = new float[n];
+        ByteBuffer qt = Weights.int8Columns(src.asFloatBuffer(), k, n, false, one);
+        assertEquals(1f, one[0]);
+        byte[] gotT = new byte[k * n];
+        qt.get(0, gotT);
+        for (int i = 0; i < k * n; i++) {
+            assertEquals((byte) Math.rint(v[i]), gotT[i], "element " + i);
+        }
+    }
+
+    @Test
     void rows_eightAndFourBits_matchPerRowReference() {
-        int v = 700;
+        // 640 K values: split into jobs of whole rows.
+        int v = 5000;
         int d = 128;
         float[] x = new float[v * d];
         SplittableRandom r = new SplittableRandom(5);
@@ -97,7 +137,9 @@ class WeightsTest {
                     assertEquals(sc, scales[row * blocks + b]);
                     for (int i = 0; i < block; i++) {
                         int e = b * block + i;
-                        int code = Weights.clamp(branchy(x[row * d + e] * (1f / sc)), -(mid - 1), mid - 1);
+                        // 8 bits round half to even (as the int8 column kernel); 4 bits half away from zero.
+                        float y = x[row * d + e] * (1f / sc);
+                        int code = Weights.clamp(bits == 8 ? (int) Math.rint(y) : branchy(y), -(mid - 1), mid - 1);
                         if (bits == 8) {
                             expect[row * d + e] = (byte) code;
                         } else {
