@@ -278,6 +278,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    /** Text summary; Locale.US for the reason given in {@link Sizes}. */
     private void print(PrintWriter out, QuantizeReport r, boolean written) {
         if (format.format() == OutputFormat.json) {
             out.print(r.toJson());

@@ -2,7 +2,13 @@ package dev.satchel.cli;
 
 import java.util.Locale;
 
-/** Human-readable sizes and counts for text output (decimal units, as file managers show). */
+/**
+ * Human-readable sizes and counts for text output (decimal units, as file managers show).
+ *
+ * <p>Formatted with {@link Locale#US}, not {@link Locale#ROOT}: both print "1.5", but for any locale
+ * other than US, {@code %f} loads the locale data (DecimalFormatSymbols and the CLDR provider),
+ * 5-15 ms of a cold start for a one-line summary.
+ */
 final class Sizes {
     private Sizes() {}
 
