@@ -56,7 +56,18 @@ public final class Main {
             GlobalOptions global = ((SatchelCommand) cli.getCommand()).global;
             return ErrorReporter.report(ex, err, global != null && global.stacktrace());
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands errors on: report it as one line like any other failure. Outputs are
+            // written to a temporary file and renamed, so nothing half-written is left.
+            out.flush();
+            err.println("satchel: out of memory (" + e.getMessage() + "); give the JVM more, e.g. "
+                    + "SATCHEL_JAVA_OPTS='-Xmx4g -XX:MaxDirectMemorySize=4g' (direct memory holds quantized weights "
+                    + "and defaults to the -Xmx value)");
+            code = ExitCode.IO_ERROR.code();
+        }
         out.flush();
         err.flush();
         return code;
