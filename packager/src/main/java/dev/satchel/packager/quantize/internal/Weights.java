@@ -5,6 +5,13 @@ import dev.satchel.model.onnx.Onnx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Quantization arithmetic on weight tensors. Results live in direct buffers, so a quantized model
@@ -59,13 +66,13 @@ public final class Weights {
      * also let the cores work while the graph rewrite (single-threaded) runs.
      */
     public static final class Jobs implements AutoCloseable {
-        private final java.util.concurrent.ExecutorService pool;
-        private final java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
+        private final ExecutorService pool;
+        private final List<Future<?>> pending = new ArrayList<>();
 
         public Jobs() {
             int threads = Runtime.getRuntime().availableProcessors();
-            java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-            pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            AtomicInteger count = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "satchel-quantize-" + count.incrementAndGet());
                 t.setDaemon(true);
                 return t;
@@ -79,13 +86,13 @@ public final class Weights {
         /** Waits for every job; rethrows the first failure. */
         public void join() {
             try {
-                for (java.util.concurrent.Future<?> f : pending) {
+                for (Future<?> f : pending) {
                     f.get();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while quantizing", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof RuntimeException re) {
                     throw re;
@@ -108,7 +115,7 @@ public final class Weights {
     /**
      * Runs the int8 kernels on a small synthetic matrix so that the JIT has compiled them by the
      * time a model's weights arrive (a command line can call this on a spare core while it parses
-     * its arguments). Idempotent and cheap: about 0.3 M values.
+     * its arguments). Cheap: about 0.3 M values.
      */
     public static void warmUp() {
         int k = 1024;
