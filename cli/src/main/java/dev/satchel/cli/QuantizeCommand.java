@@ -299,7 +299,9 @@ final class QuantizeCommand implements Callable<Integer> {
                     Double.isNaN(q.top1Agreement()) ? "" : String.format(Locale.US, ", top-1 agreement %.1f%%", 100 * q.top1Agreement()));
         }
         if (!Double.isNaN(r.minCosine())) {
-            out.printf(Locale.US, "  gate min cosine %.4f: %s%n", r.minCosine(), r.gatePassed() ? "passed" : "FAILED");
+            boolean allFloat = !r.kept().isEmpty() && r.decisions().stream().allMatch(d -> d.precision() == Precision.FLOAT);
+            out.printf(Locale.US, "  gate min cosine %.4f: %s%n", r.minCosine(), !r.gatePassed() ? "FAILED"
+                    : allFloat ? "met only with every layer in float32 (nothing quantized)" : "passed");
             if (!r.kept().isEmpty()) {
                 out.printf(Locale.US, "  kept in higher precision (%s extra):%n", Sizes.bytes(r.keptBytes()));
                 for (LayerDecision d : r.kept()) {

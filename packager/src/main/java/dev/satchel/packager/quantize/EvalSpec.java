@@ -9,7 +9,10 @@ import java.util.TreeMap;
  * from a folder ({@link #withInputs(Path)}), or input sets generated from the model's input
  * signature. Immutable.
  *
- * @param dims values for symbolic dimensions of generated inputs; an unbound symbol becomes 1
+ * @param dims values for symbolic dimensions of generated inputs. An unbound one becomes 1 when it
+ *     is the leading axis of some input (a batch), and {@link #UNBOUND_SIZE} otherwise (a sequence,
+ *     an image side, a number of audio samples): measured at size 1 a transformer attends to one
+ *     token and a CNN sees one pixel, and the measurement says little
  * @param samples how many input sets to generate (ignored with user-supplied inputs: every sample
  *     folder is used)
  * @param seed random seed (generated inputs are a pure function of spec and signature)
@@ -24,6 +27,9 @@ import java.util.TreeMap;
  *     take any size, the same within a sample, and {@link #dims} does not constrain them.
  */
 public record EvalSpec(Map<String, Long> dims, int samples, long seed, Map<String, long[]> intRanges, Path inputs) {
+    /** Size given to an unbound symbolic dimension that is not a batch (see {@link #dims}). */
+    public static final long UNBOUND_SIZE = 128;
+
     public EvalSpec {
         dims = Map.copyOf(new TreeMap<>(dims));
         intRanges = Map.copyOf(new TreeMap<>(intRanges));

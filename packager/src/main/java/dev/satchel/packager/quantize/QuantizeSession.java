@@ -116,9 +116,7 @@ public final class QuantizeSession {
                         + " samples, seed " + req.eval().seed() + "); pass real inputs (--eval-inputs) for a sharper measurement");
             }
             for (String w : eval.warnings()) {
-                if (w.startsWith("unbound:")) {
-                    warnings.add("symbolic dimension '" + w.substring(8) + "' was not bound with --dim; evaluated with 1");
-                }
+                warnings.add(w.startsWith("unbound:") ? w.substring(8) : w);
             }
             listener.progress("measuring", 0, 1);
             Attempt best = attempt(rq, req.options(), base, eval, tmp, write);
@@ -145,6 +143,14 @@ public final class QuantizeSession {
             if (!Double.isNaN(req.minCosine()) && best.score < req.minCosine()) {
                 throw new GateFailedException(partial);
             }
+            if (!promoted.isEmpty() && best.result.decisions().stream().allMatch(d -> d.precision() == Precision.FLOAT)) {
+                // The gate passed only because nothing is quantized any more: writing the original
+                // model back and calling it a pass would hide that quantization failed.
+                throw new GateFailedException(partial, String.format(java.util.Locale.ROOT,
+                        "the quality gate (min cosine %.4f) is met only with every layer kept in float32, so nothing "
+                                + "would be quantized; evaluate on real inputs (--eval-inputs DIR), lower --min-cosine, or "
+                                + "quantize without the gate (--no-gate)", req.minCosine()));
+            }
             ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
                     best.result.decisions(), best.quality, req.minCosine(), kept, keptBytes, warnings, inputs, gains);
@@ -163,9 +169,13 @@ public final class QuantizeSession {
         private final transient QuantizeReport report;
 
         GateFailedException(QuantizeReport report) {
-            super(Code.GATE_FAILED, String.format(java.util.Locale.ROOT,
+            this(report, String.format(java.util.Locale.ROOT,
                     "the quality gate (min cosine %.4f) was not met: best reached %.4f with %d layers kept in higher precision",
                     report.minCosine(), report.worstCosine(), report.kept().size()));
+        }
+
+        GateFailedException(QuantizeReport report, String message) {
+            super(Code.GATE_FAILED, message);
             this.report = report;
         }
 

@@ -56,15 +56,59 @@ public final class OrtEvaluator implements AutoCloseable {
                 reference.add(run(s, in, sh));
                 shapes.add(sh);
             }
+            warnNearZeroOutputs();
             ok = true;
         } catch (OrtException e) {
             throw new QuantizeException(QuantizeException.Code.RUNTIME_FAILED,
-                    "ONNX Runtime could not run the original model: " + e.getMessage(), e);
+                    "ONNX Runtime could not run the original model: " + e.getMessage() + generatedHint(spec), e);
         } finally {
             if (!ok) {
                 close();
             }
         }
+    }
+
+    /**
+     * Below this largest magnitude over every evaluation input, an output is "off" (a detector that
+     * detects nothing, a gate that stays closed): its cosine to the quantized model's output
+     * measures rounding noise, not the model.
+     */
+    static final double NEAR_ZERO = 1e-3;
+
+    private void warnNearZeroOutputs() {
+        Map<String, Double> largest = new LinkedHashMap<>();
+        for (Map<String, float[]> outputs : reference) {
+            for (Map.Entry<String, float[]> e : outputs.entrySet()) {
+                double m = largest.getOrDefault(e.getKey(), 0.0);
+                for (float v : e.getValue()) {
+                    m = Math.max(m, Math.abs(v));
+                }
+                largest.put(e.getKey(), m);
+            }
+        }
+        largest.forEach((name, m) -> {
+            if (m < NEAR_ZERO) {
+                warnings.add(String.format(java.util.Locale.US, "the original model's output '%s' is near zero on every "
+                        + "evaluation input (largest magnitude %.2g), so its cosine measures rounding noise, not the model: "
+                        + "evaluate on inputs that exercise it (--eval-inputs DIR)", name, m));
+            }
+        });
+    }
+
+    /** What a failure on generated inputs should point at: the sizes and values that were made up. */
+    private String generatedHint(EvalSpec spec) {
+        if (spec.userSupplied()) {
+            return "";
+        }
+        List<String> guessed = new ArrayList<>();
+        for (String w : warnings) {
+            if (w.startsWith("unbound:")) {
+                guessed.add(w.substring(8, w.indexOf(" was not bound")) + " = " + w.substring(w.lastIndexOf("evaluated with ") + 15));
+            }
+        }
+        return " (on generated inputs" + (guessed.isEmpty() ? "" : ", " + String.join(", ", guessed))
+                + "; bind symbolic dimensions with --dim NAME=VALUE, set integer inputs with --input-range NAME=LO:HI, "
+                + "or pass real inputs with --eval-inputs DIR)";
     }
 
     /** How many input sets the models are evaluated on. */
@@ -155,8 +199,9 @@ public final class OrtEvaluator implements AutoCloseable {
     static OrtSession open(Path model) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(1);
-            // ORT warns about unused initializers and the like on stderr; Satchel reports what matters.
-            o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // ORT warns about unused initializers and the like on stderr, and logs a failed run
+            // before it throws; Satchel reports the failure itself, in one line.
+            o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             o.setInterOpNumThreads(1);
             return OrtEnvironment.getEnvironment().createSession(model.toString(), o);
         }
@@ -305,6 +350,16 @@ public final class OrtEvaluator implements AutoCloseable {
         return out;
     }
 
+    /** Whether {@code sym} is the leading axis of some graph input. */
+    private static boolean batchLike(Map<String, List<String>> symbols, String sym) {
+        for (List<String> dims : symbols.values()) {
+            if (!dims.isEmpty() && dims.get(0).equals(sym)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Map<String, OnnxTensor> generate(OrtSession s, EvalSpec spec, Map<String, Long> tableRows,
             Map<String, List<String>> symbols, long seed)
             throws OrtException, QuantizeException {
@@ -321,12 +376,19 @@ public final class OrtEvaluator implements AutoCloseable {
             for (int i = 0; i < shape.length; i++) {
                 if (shape[i] < 0) {
                     String sym = i < names.size() ? names.get(i) : "";
-                    Long bound = spec.dims().get(sym);
+                    Long bound = sym.isEmpty() ? null : spec.dims().get(sym);
                     if (bound == null) {
-                        if (!warnings.contains("unbound:" + sym)) {
-                            warnings.add("unbound:" + sym);
+                        // A batch (the leading axis of some input) gets 1; a sequence, image side
+                        // or sample count a representative size.
+                        boolean batch = sym.isEmpty() ? i == 0 : batchLike(symbols, sym);
+                        bound = batch ? 1L : EvalSpec.UNBOUND_SIZE;
+                        String what = sym.isEmpty() ? "dimension " + i + " of input '" + e.getKey() + "' (unnamed)"
+                                : "symbolic dimension '" + sym + "'";
+                        String warning = "unbound:" + what + " was not bound with --dim; evaluated with " + bound
+                                + (batch ? " (a batch)" : "");
+                        if (!warnings.contains(warning)) {
+                            warnings.add(warning);
                         }
-                        bound = 1L;
                     }
                     shape[i] = bound;
                 }
