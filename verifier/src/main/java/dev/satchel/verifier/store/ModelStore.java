@@ -56,6 +56,7 @@ public final class ModelStore implements AutoCloseable {
     static final String STAGING = "staging";
     static final String LOCK = "store.lock";
     private static final String MAGIC = "satchel-store 1";
+    private static final String MAGIC_2 = "satchel-store 2";
 
     private final Path dir;
     private final BundleVerifier verifier;
@@ -64,6 +65,7 @@ public final class ModelStore implements AutoCloseable {
     private State state;
     private VerifiedBundle current;
     private String fallbackReason;
+    private int trialAttempts = -1;
 
     private ModelStore(Path dir, BundleVerifier verifier, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -128,10 +130,32 @@ public final class ModelStore implements AutoCloseable {
                             + state.current + " (" + ex + ") nor last-good v" + state.previous + " (" + ex2
                             + ") verifies", ex2);
                 }
-                commit(new State(state.name, state.previous, 0, state.highest));
+                commit(new State(state.name, state.previous, 0, state.highest, -1, state.rejected));
             }
         }
+        if (state.trial == 0 && fallbackReason == null) {
+            endTrial();
+        }
         deleteUnreferenced();
+    }
+
+    /**
+     * The version on trial used up its attempts without {@link #confirm()}: every load of it failed
+     * or crashed before the app confirmed it. Back to the last-good version, and never again to this one.
+     */
+    private void endTrial() throws IOException, VerificationException {
+        long failed = state.current;
+        VerifiedBundle b;
+        try {
+            b = verifyInstalled(state.previous);
+        } catch (VerificationException | IOException ex) {
+            throw new VerificationException(RejectionCode.STORE_CORRUPT, "store " + dir + ": v" + failed
+                    + " was not confirmed within its trial attempts and last-good v" + state.previous + " fails verification: "
+                    + ex, ex);
+        }
+        commit(new State(state.name, state.previous, 0, state.highest, -1, failed));
+        current = b;
+        fallbackReason = "v" + failed + " was not confirmed within its trial attempts";
     }
 
     private VerifiedBundle verifyInstalled(long version) throws IOException, VerificationException {
@@ -150,7 +174,8 @@ public final class ModelStore implements AutoCloseable {
     }
 
     public synchronized StoreStatus status() {
-        return new StoreStatus(state.name, state.current, state.previous, state.highest, fallbackReason);
+        return new StoreStatus(state.name, state.current, state.previous, state.highest, fallbackReason, state.trial,
+                state.rejected);
     }
 
     /** The store directory. */
@@ -206,7 +231,8 @@ public final class ModelStore implements AutoCloseable {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(dir);
         long previous = state.current == version ? state.previous : state.current;
-        commit(new State(verified.manifest().name(), version, previous, Math.max(state.highest, version)));
+        commit(new State(verified.manifest().name(), version, previous, Math.max(state.highest, version),
+                previous == 0 ? -1 : trialAttempts, state.rejected));
         current = verified;
         fallbackReason = null;
         deleteUnreferenced();
@@ -256,10 +282,49 @@ public final class ModelStore implements AutoCloseable {
             throw new VerificationException(RejectionCode.STORE_CORRUPT, "store " + dir + " has no last-good version");
         }
         VerifiedBundle b = verifyInstalled(state.previous);
-        commit(new State(state.name, state.previous, 0, state.highest));
+        commit(new State(state.name, state.previous, 0, state.highest, -1, state.current));
         current = b;
         deleteUnreferenced();
         return b;
+    }
+
+    /**
+     * From now on, installs are on trial (A/B "boot counting" for a model): committed as usual, but
+     * the new version gets {@code attempts} loads, each announced by {@link #attempt()}, to be
+     * {@link #confirm()}ed. When they are used up, the next {@code attempt()} or {@link #open}
+     * returns to the last-good version and records the abandoned one as rejected: it is never
+     * installed again, a newer version is. A first install (no last-good version) is not on trial.
+     *
+     * @param attempts loads the new version gets before it must be confirmed, at least 1; or 0 to
+     *     install confirmed (the default)
+     */
+    public synchronized void trialAttempts(int attempts) {
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts must be 0 or more: " + attempts);
+        }
+        trialAttempts = attempts == 0 ? -1 : attempts;
+    }
+
+    /**
+     * Call before loading the current model: counts one attempt if it is on trial (durably, so a
+     * load that crashes the app still counts) and, when none are left, first returns to the
+     * last-good version. Returns the bundle to load (the current one when not on trial).
+     */
+    public synchronized VerifiedBundle attempt() throws IOException, VerificationException {
+        if (state.trial == 0) {
+            endTrial();
+            deleteUnreferenced();
+        } else if (state.trial > 0) {
+            commit(new State(state.name, state.current, state.previous, state.highest, state.trial - 1, state.rejected));
+        }
+        return current;
+    }
+
+    /** Confirms the current version after a good load: it stays for good. Does nothing if it is not on trial. */
+    public synchronized void confirm() throws IOException {
+        if (state.trial >= 0) {
+            commit(new State(state.name, state.current, state.previous, state.highest, -1, state.rejected));
+        }
     }
 
     private void admit(Manifest m, DeviceFacts device) throws VerificationException {
@@ -267,11 +332,12 @@ public final class ModelStore implements AutoCloseable {
             throw new VerificationException(RejectionCode.WRONG_MODEL, "bundle is model '" + m.name()
                     + "', this store holds '" + state.name + "'");
         }
-        boolean repair = m.version() == state.highest && state.current != state.highest;
+        boolean repair = m.version() == state.highest && state.current != state.highest && m.version() != state.rejected;
         if (m.version() <= state.highest && !repair) {
             throw new VerificationException(RejectionCode.ROLLBACK, "bundle " + m.name() + " version " + m.version()
-                    + " is not above the highest installed version " + state.highest
-                    + (state.current != 0 ? " (current " + state.current + ")" : ""));
+                    + (m.version() == state.rejected ? " was abandoned on this device (reverted); a newer version is needed"
+                    : " is not above the highest installed version " + state.highest
+                    + (state.current != 0 ? " (current " + state.current + ")" : "")));
         }
         String why = m.excludes(device);
         if (why != null) {
@@ -441,17 +507,30 @@ public final class ModelStore implements AutoCloseable {
         final long current;
         final long previous;
         final long highest;
+        /** Loads ({@link #attempt}s) the current version may still take without {@link #confirm}, or -1: confirmed. */
+        final long trial;
+        /** A version abandoned on this device (reverted after its trial), never re-installed; or 0. */
+        final long rejected;
 
         State(String name, long current, long previous, long highest) {
+            this(name, current, previous, highest, -1, 0);
+        }
+
+        State(String name, long current, long previous, long highest, long trial, long rejected) {
             this.name = name;
             this.current = current;
             this.previous = previous;
             this.highest = highest;
+            this.trial = trial;
+            this.rejected = rejected;
         }
 
+        /** Format 1 while no trial or rejection is recorded, so that older verifiers still read it. */
         byte[] encode() {
-            String body = MAGIC + "\nname " + (name == null ? "-" : name) + "\ncurrent " + current + "\nprevious "
-                    + previous + "\nhighest " + highest + "\n";
+            boolean v2 = trial >= 0 || rejected != 0;
+            String body = (v2 ? MAGIC_2 : MAGIC) + "\nname " + (name == null ? "-" : name) + "\ncurrent " + current
+                    + "\nprevious " + previous + "\nhighest " + highest + "\n"
+                    + (v2 ? "trial " + (trial < 0 ? "-" : Long.toString(trial)) + "\nrejected " + rejected + "\n" : "");
             CRC32 crc = new CRC32();
             byte[] b = body.getBytes(StandardCharsets.US_ASCII);
             crc.update(b, 0, b.length);
@@ -470,20 +549,25 @@ public final class ModelStore implements AutoCloseable {
             }
             String text = new String(bytes, StandardCharsets.US_ASCII);
             String[] lines = text.split("\n", -1);
-            if (lines.length != 7 || !lines[0].equals(MAGIC) || !lines[6].isEmpty()) {
+            int n = lines.length;
+            boolean v2 = n == 9 && lines[0].equals(MAGIC_2);
+            if (!(v2 || (n == 7 && lines[0].equals(MAGIC))) || !lines[n - 1].isEmpty()) {
                 throw corrupt(file, "not a store record");
             }
             int cut = text.lastIndexOf("crc32 ");
             CRC32 crc = new CRC32();
             crc.update(bytes, 0, cut);
-            if (!lines[5].equals("crc32 " + String.format("%08x", crc.getValue()))) {
+            if (!lines[n - 2].equals("crc32 " + String.format("%08x", crc.getValue()))) {
                 throw corrupt(file, "checksum mismatch");
             }
             try {
                 String name = field(lines[1], "name");
+                String trial = v2 ? field(lines[5], "trial") : "-";
                 State s = new State(name.equals("-") ? null : name, Long.parseLong(field(lines[2], "current")),
-                        Long.parseLong(field(lines[3], "previous")), Long.parseLong(field(lines[4], "highest")));
-                if (s.current < 0 || s.previous < 0 || s.highest < s.current || s.highest < s.previous) {
+                        Long.parseLong(field(lines[3], "previous")), Long.parseLong(field(lines[4], "highest")),
+                        trial.equals("-") ? -1 : Long.parseLong(trial), v2 ? Long.parseLong(field(lines[6], "rejected")) : 0);
+                if (s.current < 0 || s.previous < 0 || s.highest < s.current || s.highest < s.previous || s.trial < -1
+                        || (s.trial >= 0 && s.previous == 0) || s.rejected < 0 || s.rejected > s.highest) {
                     throw corrupt(file, "inconsistent versions");
                 }
                 return s;

@@ -10,13 +10,27 @@ public final class StoreStatus {
     private final long previous;
     private final long highest;
     private final String fallbackReason;
+    private final long trial;
+    private final long rejected;
 
-    StoreStatus(String name, long current, long previous, long highest, String fallbackReason) {
+    StoreStatus(String name, long current, long previous, long highest, String fallbackReason, long trial, long rejected) {
         this.name = name;
         this.current = current;
         this.previous = previous;
         this.highest = highest;
         this.fallbackReason = fallbackReason;
+        this.trial = trial;
+        this.rejected = rejected;
+    }
+
+    /** Attempts to load the current version left before it must be confirmed, or -1 when it is confirmed. */
+    public long trialAttemptsLeft() {
+        return trial;
+    }
+
+    /** The version abandoned on this device (never re-installed), or 0. */
+    public long rejected() {
+        return rejected;
     }
 
     /** The model name the store holds, or {@code null} before the first install. */
@@ -39,7 +53,10 @@ public final class StoreStatus {
         return highest;
     }
 
-    /** Why opening the store fell back from the committed version to the last-good one, or {@code null}. */
+    /**
+     * Why opening the store fell back from the committed version to the last-good one (it failed
+     * verification, or it was not confirmed within its trial attempts), or {@code null}.
+     */
     public String fallbackReason() {
         return fallbackReason;
     }
@@ -47,6 +64,7 @@ public final class StoreStatus {
     @Override
     public String toString() {
         return "name=" + (name == null ? "-" : name) + " current=" + current + " previous=" + previous
-                + " highest=" + highest + (fallbackReason == null ? "" : " fallback=" + fallbackReason);
+                + " highest=" + highest + (trial < 0 ? "" : " trial=" + trial) + (rejected == 0 ? "" : " rejected=" + rejected)
+                + (fallbackReason == null ? "" : " fallback=" + fallbackReason);
     }
 }

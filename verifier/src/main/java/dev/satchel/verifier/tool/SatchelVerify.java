@@ -32,7 +32,7 @@ import java.util.Map;
 
 /**
  * {@code satchel-verify}: the device verifier as a tiny command for Linux boards and scripts
- * ({@code java -jar satchel-verifier.jar verify|install|status ...}). Plain argument parsing (the
+ * ({@code java -jar satchel-verifier.jar verify|install|status|attempt|confirm|update ...}). Plain argument parsing (the
  * verifier has no dependencies). Exit codes match {@code satchel}: 0 ok, 2 usage, 3 invalid input
  * (trust file), 4 verification or install refused, 5 I/O.
  */
@@ -45,14 +45,17 @@ public final class SatchelVerify {
 
     private static final String HELP = String.join("\n",
             "Usage: satchel-verify verify BUNDLE --trust TRUST",
-            "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME] [--move]",
+            "       satchel-verify install BUNDLE --store DIR --trust TRUST [--name NAME] [--move] [--trial N]",
             "                      [--profile ID] [--ram BYTES] [--ep EP[,EP...]] [--ort X.Y.Z]",
-            "       satchel-verify status --store DIR --trust TRUST [--name NAME]",
+            "       satchel-verify status|attempt|confirm --store DIR --trust TRUST [--name NAME]",
             "       satchel-verify update --repo URL --store DIR --root ROOT.json --trust TRUST [--name NAME]",
-            "                      [--metadata DIR] [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
+            "                      [--metadata DIR] [--trial N] [--profile ID] [--ram BYTES] [--ep EP[,EP...]]",
             "",
             "TRUST is a public key (PEM) or a Satchel trust file (JSON). --move consumes BUNDLE (same",
             "filesystem as the store): it is moved into the store instead of copied, or deleted if refused.",
+            "--trial N installs on trial: run 'attempt' before each load of the model (it prints the bundle",
+            "to load) and 'confirm' once it works; after N attempts without confirm the store returns to",
+            "the last-good version and never installs the abandoned one again.",
             "update walks the TUF client workflow from ROOT.json (metadata kept in --metadata, default",
             "STORE/tuf) and installs the newest bundle that fits; refusals print a code (docs/update-repository.md).",
             "Exit codes: 0 ok, 2 usage, 3 invalid trust input, 4 bundle or update refused, 5 I/O error.",
@@ -82,8 +85,8 @@ public final class SatchelVerify {
                 continue;
             }
             if (a.startsWith("--")) {
-                if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep", "--repo",
-                        "--root", "--metadata").contains(a)) {
+                if (!Arrays.asList("--trust", "--store", "--name", "--profile", "--ram", "--ep", "--ort", "--repo",
+                        "--root", "--metadata", "--trial").contains(a)) {
                     return usage(err, "unknown option " + a);
                 }
                 if (i + 1 >= args.length) {
@@ -100,7 +103,7 @@ public final class SatchelVerify {
             return usage(err, "no command");
         }
         String command = positional.get(0);
-        if (!Arrays.asList("verify", "install", "status", "update").contains(command)) {
+        if (!Arrays.asList("verify", "install", "status", "attempt", "confirm", "update").contains(command)) {
             return usage(err, "unknown command '" + command + "'");
         }
         if (!opts.containsKey("--trust")) {
@@ -160,6 +163,7 @@ public final class SatchelVerify {
                 }
                 DeviceFacts device = device(opts);
                 try (ModelStore store = openStore(Paths.get(opts.get("--store")), opts, verifier, trust)) {
+                    trial(store, opts);
                     Path source = Paths.get(positional.get(1));
                     VerifiedBundle b = opts.containsKey("--move") ? store.installByMove(source, device)
                             : store.install(source, device);
@@ -167,16 +171,30 @@ public final class SatchelVerify {
                 }
                 return OK;
             }
-            case "status": {
+            case "status":
+            case "attempt":
+            case "confirm": {
                 if (positional.size() != 1 || !opts.containsKey("--store")) {
-                    return usage(err, "status takes --store DIR");
+                    return usage(err, command + " takes --store DIR");
                 }
                 try (ModelStore store = openStore(Paths.get(opts.get("--store")), opts, verifier, trust)) {
-                    StoreStatus s = store.status();
-                    trust.parsed();
-                    out.println(s);
-                    if (store.current() != null) {
-                        out.println("current: " + describe(store.current().manifest()) + " at " + store.current().file());
+                    if (command.equals("attempt")) {
+                        VerifiedBundle b = store.attempt();
+                        if (b == null) {
+                            err.println("satchel-verify: the store is empty");
+                            return REFUSED;
+                        }
+                        out.println(b.file()); // what to load, alone on the line for scripts
+                    } else {
+                        if (command.equals("confirm")) {
+                            store.confirm();
+                        }
+                        StoreStatus s = store.status();
+                        trust.parsed();
+                        out.println(s);
+                        if (store.current() != null) {
+                            out.println("current: " + describe(store.current().manifest()) + " at " + store.current().file());
+                        }
                     }
                 }
                 return OK;
@@ -192,6 +210,7 @@ public final class SatchelVerify {
                 UpdateClient client = UpdateClient.builder(new URL(opts.get("--repo")), metadata)
                         .device(device(opts)).modelName(opts.get("--name")).build();
                 try (ModelStore store = openStore(storeDir, opts, verifier, trust)) {
+                    trial(store, opts);
                     UpdateResult r = client.update(store);
                     trust.parsed();
                     out.println(r);
@@ -210,6 +229,21 @@ public final class SatchelVerify {
             trust.parsed();
         }
         return ModelStore.open(dir, opts.get("--name"), verifier);
+    }
+
+    private static void trial(ModelStore store, Map<String, String> opts) {
+        if (opts.containsKey("--trial")) {
+            int n;
+            try {
+                n = Integer.parseInt(opts.get("--trial"));
+            } catch (NumberFormatException ex) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("--trial takes a number of attempts, at least 1: '" + opts.get("--trial") + "'");
+            }
+            store.trialAttempts(n);
+        }
     }
 
     static TrustConfig trust(Path file) throws IOException, ModelSignatureException {

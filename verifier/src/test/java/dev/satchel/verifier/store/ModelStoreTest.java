@@ -152,12 +152,118 @@ class ModelStoreTest {
             s.install(bundle(1), DeviceFacts.unknown());
             s.install(bundle(2), DeviceFacts.unknown());
             assertEquals(1, s.revertToPrevious().manifest().version());
-            assertEquals("name=tiny current=1 previous=0 highest=2", s.status().toString());
+            assertEquals("name=tiny current=1 previous=0 highest=2 rejected=2", s.status().toString());
             VerificationException ex = assertThrows(VerificationException.class,
                     () -> s.install(bundle(1), DeviceFacts.unknown()));
             assertEquals(RejectionCode.ROLLBACK, ex.code());
+            // The abandoned version itself is refused too (it is the highest, but not a repair).
+            VerificationException again = assertThrows(VerificationException.class,
+                    () -> s.install(bundle(2), DeviceFacts.unknown()));
+            assertEquals(RejectionCode.ROLLBACK, again.code());
+            assertTrue(again.getMessage().contains("version 2 was abandoned on this device (reverted)"), again.getMessage());
             assertEquals(3, s.install(bundle(3), DeviceFacts.unknown()).manifest().version());
         }
+    }
+
+    @Test
+    void trial_attemptsUsedUpWithoutConfirm_revertsOnTheNextAttempt_andTheVersionIsRefusedAfterwards() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            s.install(bundle(1), DeviceFacts.unknown());
+            s.trialAttempts(2);
+            s.install(bundle(2), DeviceFacts.unknown());
+            assertEquals("name=tiny current=2 previous=1 highest=2 trial=2", s.status().toString());
+        }
+        // Two app starts that load v2 and crash before confirming it; the count is durable.
+        for (int left = 1; left >= 0; left--) {
+            try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+                assertEquals(2, s.attempt().manifest().version());
+                assertEquals(left, s.status().trialAttemptsLeft());
+            }
+        }
+        // Opening alone (a status tool) does not count; the third attempt returns to v1.
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            assertEquals(1, s.current().manifest().version(), "no attempts left: open already returned to v1");
+            assertEquals(1, s.attempt().manifest().version());
+            assertEquals(2, s.status().rejected());
+            assertEquals("v2 was not confirmed within its trial attempts", s.status().fallbackReason());
+            assertEquals(-1, s.status().trialAttemptsLeft());
+            assertFalse(Files.exists(dir.resolve("v2.bundle")), "abandoned bundle deleted");
+            VerificationException ex = assertThrows(VerificationException.class, () -> s.install(bundle(2), DeviceFacts.unknown()));
+            assertEquals(RejectionCode.ROLLBACK, ex.code());
+            assertTrue(ex.getMessage().contains("version 2 was abandoned on this device"), ex.getMessage());
+            assertEquals(3, s.install(bundle(3), DeviceFacts.unknown()).manifest().version());
+        }
+        // The rejection is remembered, so the record stays in format 2.
+        String rec = new String(Files.readAllBytes(dir.resolve(ModelStore.STATE)), StandardCharsets.US_ASCII);
+        assertTrue(rec.startsWith("satchel-store 2\n") && rec.contains("\nrejected 2\n"), rec);
+    }
+
+    @Test
+    void trial_lastAttemptInTheSameRun_revertsThere() throws Exception {
+        try (ModelStore s = ModelStore.open(tmp.resolve("store"), "tiny", verifier)) {
+            s.install(bundle(1), DeviceFacts.unknown());
+            s.trialAttempts(1);
+            s.install(bundle(2), DeviceFacts.unknown());
+            assertEquals(2, s.attempt().manifest().version());
+            assertEquals(1, s.attempt().manifest().version(), "second load without confirm: back to v1");
+            assertEquals("name=tiny current=1 previous=0 highest=2 rejected=2 fallback=v2 was not confirmed within its trial attempts",
+                    s.status().toString());
+        }
+    }
+
+    @Test
+    void trial_confirmed_staysForGood_andTheRecordIsReadableByOlderVerifiers() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            s.install(bundle(1), DeviceFacts.unknown());
+            s.trialAttempts(1);
+            s.install(bundle(2), DeviceFacts.unknown());
+        }
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            assertEquals(2, s.attempt().manifest().version());
+            assertEquals(0, s.status().trialAttemptsLeft());
+            s.confirm();
+            assertEquals("name=tiny current=2 previous=1 highest=2", s.status().toString());
+        }
+        for (int i = 0; i < 3; i++) {
+            try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+                assertEquals(2, s.attempt().manifest().version());
+                assertNull(s.status().fallbackReason());
+            }
+        }
+        // Confirmed and nothing rejected: format 1, as before trials existed.
+        String rec = new String(Files.readAllBytes(dir.resolve(ModelStore.STATE)), StandardCharsets.US_ASCII);
+        assertTrue(rec.startsWith("satchel-store 1\n"), rec);
+    }
+
+    @Test
+    void trial_firstInstall_hasNothingToReturnTo_soItIsNotOnTrial() throws Exception {
+        try (ModelStore s = ModelStore.open(tmp.resolve("store"), "tiny", verifier)) {
+            s.trialAttempts(1);
+            s.install(bundle(1), DeviceFacts.unknown());
+            assertEquals(-1, s.status().trialAttemptsLeft());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, s.attempt().manifest().version());
+            }
+            assertThrows(IllegalArgumentException.class, () -> s.trialAttempts(-1));
+        }
+    }
+
+    @Test
+    void trial_usedUp_lastGoodBroken_storeCorruptNamingBoth() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
+            s.install(bundle(1), DeviceFacts.unknown());
+            s.trialAttempts(1);
+            s.install(bundle(2), DeviceFacts.unknown());
+            s.attempt();
+        }
+        flipByte(dir.resolve("v1.bundle"), 3 * BundleFormat.ALIGNMENT + 10);
+        VerificationException ex = assertThrows(VerificationException.class, () -> ModelStore.open(dir, "tiny", verifier));
+        assertEquals(RejectionCode.STORE_CORRUPT, ex.code());
+        assertTrue(ex.getMessage().contains("v2 was not confirmed within its trial attempts and last-good v1 fails verification"),
+                ex.getMessage());
     }
 
     @Test

@@ -47,6 +47,38 @@ class SatchelVerifyTest {
     }
 
     @Test
+    void trialInstall_attemptWithoutConfirm_returnsToLastGood_confirmKeeps() throws Exception {
+        Path trust = tmp.resolve("release.pub");
+        Files.write(trust, KEYS.publicKey().canonicalPem().getBytes(StandardCharsets.US_ASCII));
+        Path[] b = new Path[4];
+        for (int v = 1; v <= 3; v++) {
+            b[v] = tmp.resolve("tiny-" + v + ".bundle");
+            Files.write(b[v], BundleTestSupport.bundle(KEYS, "tiny", v, BundleTestSupport.payload(v)));
+        }
+        String store = tmp.resolve("store").toString();
+        String t = trust.toString();
+        assertEquals(0, run("install", b[1].toString(), "--store", store, "--trust", t, "--ort", "1.24.2"), err.toString());
+        assertEquals(0, run("install", b[2].toString(), "--store", store, "--trust", t, "--trial", "1"), err.toString());
+        assertTrue(out.toString().contains("current=2 previous=1 highest=2 trial=1"), out.toString());
+        assertEquals(0, run("attempt", "--store", store, "--trust", t), err.toString());
+        assertEquals(tmp.resolve("store").resolve("v2.bundle").toString(), out.toString().trim());
+        // The load failed (no confirm): the next attempt loads the last-good version.
+        assertEquals(0, run("attempt", "--store", store, "--trust", t), err.toString());
+        assertEquals(tmp.resolve("store").resolve("v1.bundle").toString(), out.toString().trim());
+        assertEquals(0, run("status", "--store", store, "--trust", t));
+        assertTrue(out.toString().contains("current=1 previous=0 highest=2 rejected=2"), out.toString());
+        assertEquals(4, run("install", b[2].toString(), "--store", store, "--trust", t));
+        assertTrue(err.toString().startsWith("satchel-verify: ROLLBACK: bundle tiny version 2 was abandoned on this device"),
+                err.toString());
+        assertEquals(0, run("install", b[3].toString(), "--store", store, "--trust", t, "--trial", "2"), err.toString());
+        assertEquals(0, run("attempt", "--store", store, "--trust", t), err.toString());
+        assertEquals(0, run("confirm", "--store", store, "--trust", t), err.toString());
+        assertTrue(out.toString().contains("name=tiny current=3 previous=1 highest=3 rejected=2\n"), out.toString());
+        assertEquals(2, run("install", b[3].toString(), "--store", store, "--trust", t, "--trial", "none"));
+        assertTrue(err.toString().contains("--trial takes a number of attempts, at least 1: 'none'"), err.toString());
+    }
+
+    @Test
     void usageErrors_exit2() {
         assertEquals(2, run());
         assertEquals(2, run("verify", "x.bundle"));
