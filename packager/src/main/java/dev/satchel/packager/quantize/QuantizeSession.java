@@ -146,10 +146,9 @@ public final class QuantizeSession {
             if (!promoted.isEmpty() && best.result.decisions().stream().allMatch(d -> d.precision() == Precision.FLOAT)) {
                 // The gate passed only because nothing is quantized any more: writing the original
                 // model back and calling it a pass would hide that quantization failed.
-                throw new GateFailedException(partial, String.format(java.util.Locale.ROOT,
-                        "the quality gate (min cosine %.4f) is met only with every layer kept in float32, so nothing "
-                                + "would be quantized; evaluate on real inputs (--eval-inputs DIR), lower --min-cosine, or "
-                                + "quantize without the gate (--no-gate)", req.minCosine()));
+                throw new GateFailedException(partial, "the quality gate (min cosine " + plain(req.minCosine())
+                        + ") is met only with every layer kept in float32, so nothing would be quantized; evaluate on real "
+                        + "inputs (--eval-inputs DIR), lower --min-cosine, or quantize without the gate (--no-gate)");
             }
             ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
@@ -163,15 +162,20 @@ public final class QuantizeSession {
         }
     }
 
+    /** A threshold as given (0.999995, not 1.0000). */
+    static String plain(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+
     /** The gate failed even with every layer moved up; carries the report of the best attempt. */
     public static final class GateFailedException extends QuantizeException {
         private static final long serialVersionUID = 1L;
         private final transient QuantizeReport report;
 
         GateFailedException(QuantizeReport report) {
-            this(report, String.format(java.util.Locale.ROOT,
-                    "the quality gate (min cosine %.4f) was not met: best reached %.4f with %d layers kept in higher precision",
-                    report.minCosine(), report.worstCosine(), report.kept().size()));
+            this(report, "the quality gate (min cosine " + plain(report.minCosine()) + ") was not met: best reached "
+                    + String.format(java.util.Locale.ROOT, "%.6f", report.worstCosine()) + " with " + report.kept().size()
+                    + " layers kept in higher precision");
         }
 
         GateFailedException(QuantizeReport report, String message) {
@@ -236,8 +240,13 @@ public final class QuantizeSession {
 
     private static Attempt attempt(Requantizer rq, QuantizeOptions opts, Quantizer.Result r, OrtEvaluator eval, Path tmp,
             WriteOptions write) throws IOException {
+        return measure(rq, opts, r, eval, tmp.resolve("candidate.onnx"), write);
+    }
+
+    /** Quantizes with {@code opts} (unless {@code r} is given), writes the candidate to {@code file} and measures it. */
+    private static Attempt measure(Requantizer rq, QuantizeOptions opts, Quantizer.Result r, OrtEvaluator eval, Path file,
+            WriteOptions write) throws IOException {
         Quantizer.Result res = r != null ? r : rq.apply(opts);
-        Path file = tmp.resolve("candidate.onnx");
         ModelWriter.write(res.model(), file, write);
         List<OutputQuality> q = eval.compare(file);
         // NaN (a NaN or infinite output) counts as the worst score, never as a pass.
@@ -283,37 +292,129 @@ public final class QuantizeSession {
             }
             List<Map.Entry<LayerDecision, Double>> gains = new ArrayList<>();
             long baseBytes = storedBytes(best.result);
-            int i = 0;
+            List<QuantizeOptions> trials = new ArrayList<>();
             for (LayerDecision c : candidates) {
-                listener.progress("measuring layer sensitivity", i++, candidates.size());
                 Map<String, Precision> p = new TreeMap<>(promoted);
                 p.put(c.node(), next(mode, c));
-                Attempt a = attempt(rq, req.options().withPrecisions(p), null, eval, tmp, write);
-                double gain = a.score - best.score;
+                trials.add(req.options().withPrecisions(p));
+            }
+            List<Score> scores = measureAll(rq, trials, eval, tmp, write, "measuring layer sensitivity", listener);
+            for (int i = 0; i < candidates.size(); i++) {
+                LayerDecision c = candidates.get(i);
+                double gain = scores.get(i).score - best.score;
                 // What this layer alone was worth (summed over both rounds: a layer can climb twice).
                 measuredGains.merge(c.node(), gain, Double::sum);
-                long extra = Math.max(1024, storedBytes(a.result) - baseBytes);
+                long extra = Math.max(1024, scores.get(i).storedBytes - baseBytes);
                 // int4 is judged by size, so rank by gain per byte; int8 and fp16 keep the file size
                 // about equal whichever layers move up, so rank by gain and promote as few layers as
                 // possible (each int8 layer moved to per-block activations costs run time).
                 gains.add(Map.entry(c, mode == QuantizeMode.INT4 ? gain / extra : gain));
             }
-            listener.progress("measuring layer sensitivity", candidates.size(), candidates.size());
             gains.sort(Comparator.<Map.Entry<LayerDecision, Double>>comparingDouble(Map.Entry::getValue).reversed()
                     .thenComparing(e -> e.getKey().node()));
-            int step = 0;
+            // Promote one layer at a time, in rank order, until the gate holds. Layers without a
+            // measurable gain alone are still promoted, last: errors of many small layers add up,
+            // and the gate must pass or run out of layers to keep. The next few prefixes are
+            // measured at once, one per core; the first that passes is taken, so the result is the
+            // one a layer-by-layer search finds.
+            List<Map<String, Precision>> prefixes = new ArrayList<>();
+            Map<String, Precision> acc = new TreeMap<>(promoted);
             for (Map.Entry<LayerDecision, Double> g : gains) {
-                // Layers without a measurable gain alone are still promoted, last: errors of many
-                // small layers add up, and the gate must pass or run out of layers to keep.
-                listener.progress("keeping layers in higher precision", ++step, gains.size());
-                promoted.put(g.getKey().node(), next(mode, g.getKey()));
-                best = attempt(rq, req.options().withPrecisions(promoted), null, eval, tmp, write);
-                if (best.score >= req.minCosine()) {
-                    return best;
+                acc.put(g.getKey().node(), next(mode, g.getKey()));
+                prefixes.add(new TreeMap<>(acc));
+            }
+            for (int from = 0; from < prefixes.size(); from += PARALLEL_ATTEMPTS) {
+                int base = from;
+                int to = Math.min(prefixes.size(), from + PARALLEL_ATTEMPTS);
+                listener.progress("keeping layers in higher precision", from, prefixes.size());
+                List<Attempt> batch = parallel(to - from, k -> measure(rq, req.options().withPrecisions(prefixes.get(base + k)),
+                        null, eval, tmp.resolve("prefix-" + k + ".onnx"), write));
+                for (int k = 0; k < batch.size(); k++) {
+                    best = batch.get(k);
+                    if (best.score >= req.minCosine()) {
+                        promoted.clear();
+                        promoted.putAll(prefixes.get(from + k));
+                        listener.progress("keeping layers in higher precision", from + k + 1, prefixes.size());
+                        return best;
+                    }
                 }
             }
+            promoted.clear();
+            promoted.putAll(prefixes.get(prefixes.size() - 1));
+            listener.progress("keeping layers in higher precision", prefixes.size(), prefixes.size());
         }
         return best;
+    }
+
+    /**
+     * Candidates measured at once: one per core (each quantizes, writes its own file and runs its
+     * own single-threaded ONNX Runtime session; the evaluation inputs are shared, read-only).
+     */
+    private static final int PARALLEL_ATTEMPTS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    /** A measured candidate without its model (the search keeps dozens; each model holds its weights). */
+    private record Score(double score, long storedBytes) {}
+
+    private static List<Score> measureAll(Requantizer rq, List<QuantizeOptions> trials, OrtEvaluator eval, Path tmp,
+            WriteOptions write, String step, QuantizeListener listener) throws IOException {
+        List<Score> out = new ArrayList<>();
+        for (int from = 0; from < trials.size(); from += PARALLEL_ATTEMPTS) {
+            listener.progress(step, from, trials.size());
+            int base = from;
+            int to = Math.min(trials.size(), from + PARALLEL_ATTEMPTS);
+            for (Attempt a : parallel(to - base, k -> measure(rq, trials.get(base + k), null, eval,
+                    tmp.resolve("candidate-" + k + ".onnx"), write))) {
+                out.add(new Score(a.score, storedBytes(a.result)));
+            }
+        }
+        listener.progress(step, trials.size(), trials.size());
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Measure {
+        Attempt run(int k) throws IOException;
+    }
+
+    /** Runs {@code n} measurements, one thread each, and returns them in order; rethrows the first failure. */
+    private static List<Attempt> parallel(int n, Measure m) throws IOException {
+        if (n == 1) {
+            return List.of(m.run(0));
+        }
+        List<java.util.concurrent.FutureTask<Attempt>> tasks = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            int index = k;
+            java.util.concurrent.FutureTask<Attempt> t = new java.util.concurrent.FutureTask<>(() -> m.run(index));
+            tasks.add(t);
+            if (k > 0) {
+                Thread th = new Thread(t, "satchel-measure-" + k);
+                th.setDaemon(true);
+                th.start();
+            }
+        }
+        tasks.get(0).run(); // the caller measures the first one itself
+        List<Attempt> out = new ArrayList<>();
+        for (java.util.concurrent.FutureTask<Attempt> t : tasks) {
+            try {
+                out.add(t.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while measuring candidates");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+        }
+        return out;
     }
 
     private static long storedBytes(Quantizer.Result r) {

@@ -75,6 +75,27 @@ class QuantizeGateTrustTest {
     }
 
     @Test
+    void gatedSearch_measuredInParallel_isReproducible() throws Exception {
+        // Layer sensitivities and promotion prefixes are measured several at a time; the search
+        // must end where a one-at-a-time search ends, whatever the scheduling. A gate int8 cannot
+        // reach (its error here is about 1e-5) runs the whole search: every layer up the ladder.
+        Path m = dir.resolve("mlp.onnx");
+        Files.write(m, TinyModels.mlp().toByteArray());
+        EvalSpec eval = EvalSpec.defaults().withDims(Map.of("batch", 4L));
+        String[] json = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("q.onnx");
+            QuantizeSession.GateFailedException e = assertThrows(QuantizeSession.GateFailedException.class,
+                    () -> QuantizeSession.run(new QuantizeSession.Request(m, out, int8(), eval, true, 0.9999999),
+                            QuantizeListener.none()));
+            json[i] = e.report().toJson();
+            assertEquals(2, e.report().kept().size(), json[i]);
+            assertFalse(Files.exists(out));
+        }
+        assertEquals(json[0], json[1]);
+    }
+
+    @Test
     void gateMetOnlyWithEverythingInFloat_isAFailure_andNothingIsWritten() throws Exception {
         Path m = sequenceModel("seq", 1f);
         Path out = dir.resolve("q.onnx");
