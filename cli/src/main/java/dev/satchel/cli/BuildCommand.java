@@ -351,7 +351,8 @@ final class BuildCommand implements Callable<Integer> {
             return new QuantizeOutcome(r.toJson(), true, Sizes.bytes(r.sourceBytes()) + " -> "
                     + Sizes.bytes(r.outputBytes()));
         } catch (QuantizeSession.GateFailedException e) {
-            return new QuantizeOutcome(e.report().toJson(), false, e.getMessage());
+            return new QuantizeOutcome(e.report().toJson(), false, e.getMessage() + (e.floatOnly()
+                    ? " (in satchel.yaml: evaluation: inputs: DIR; quantize: gate: {min-cosine: X} or off)" : ""));
         } catch (QuantizeException e) {
             Files.deleteIfExists(out);
             throw new CliException(ExitCode.INPUT_INVALID, "quantize: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import dev.satchel.model.ValueInfo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Write a commented starter satchel.yaml for a model.", mixinStandardHelpOptions = true,
         description = {
             "Write a commented starter satchel.yaml for MODEL (docs/satchel-yaml.md): the",
-            "model's symbolic dimensions bound to 1, int8 quantization with its default",
+            "model's symbolic dimensions bound (a batch to 1, others to 128: set the sizes",
+            "your app uses), int8 quantization with its default",
             "accuracy gate, three target devices, a bundle name from the file name, and a",
             "throwaway signing key until you configure one. Refuses to overwrite a file",
             "unless --force.",
@@ -77,17 +79,27 @@ final class InitCommand implements Callable<Integer> {
     }
 
     static String render(String modelRef, OnnxModel m) {
+        // A symbol that leads some input's shape is a batch: 1. Any other (a sequence, an image
+        // side, a sample count) gets the size quantize evaluates unbound dimensions with: at 1 the
+        // gate would measure one-token sentences or one-pixel images, and the memory plan too.
         Map<String, Long> dims = new TreeMap<>();
+        java.util.Set<String> batch = new java.util.HashSet<>();
         for (ValueInfo v : m.facts().inputs()) {
             if (v.type().shape() == null) {
                 continue;
             }
-            for (Dim d : v.type().shape()) {
+            List<Dim> shape = v.type().shape();
+            for (int i = 0; i < shape.size(); i++) {
+                Dim d = shape.get(i);
                 if (d.isSymbolic()) {
-                    dims.put(d.symbol(), 1L);
+                    dims.put(d.symbol(), dev.satchel.packager.quantize.EvalSpec.UNBOUND_SIZE);
+                    if (i == 0) {
+                        batch.add(d.symbol());
+                    }
                 }
             }
         }
+        batch.forEach(k -> dims.put(k, 1L));
         String name = modelRef.startsWith(ModelPaths.PREFIX) ? modelRef.substring(ModelPaths.PREFIX.length())
                 : Path.of(modelRef).getFileName().toString().replaceFirst("\\.onnx$", "");
         name = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
@@ -105,7 +117,8 @@ final class InitCommand implements Callable<Integer> {
             b.append("dims: {}\n");
         } else {
             b.append("dims:\n");
-            dims.forEach((k, v) -> b.append("  ").append(quote(k)).append(": ").append(v).append('\n'));
+            dims.forEach((k, v) -> b.append("  ").append(quote(k)).append(": ").append(v)
+                    .append(batch.contains(k) ? "    # batch\n" : "    # a guess: set the size your app runs with\n"));
         }
         b.append("\n# Quantization (remove this block to ship the model as it is).\n")
                 .append("quantize:\n")

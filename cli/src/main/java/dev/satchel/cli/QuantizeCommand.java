@@ -208,7 +208,8 @@ final class QuantizeCommand implements Callable<Integer> {
             progress.clear();
             writeReport(e.report());
             print(out, e.report(), false);
-            throw new CliException(ExitCode.CHECK_FAILED, e.getMessage() + "; nothing was written to " + output, e);
+            throw new CliException(ExitCode.CHECK_FAILED, e.getMessage() + (e.floatOnly()
+                    ? " (--eval-inputs DIR, --min-cosine X, --no-gate)" : "") + "; nothing was written to " + output, e);
         } catch (QuantizeException e) {
             progress.clear();
             throw new CliException(exit(e.code()), e.getMessage(), e);
@@ -299,9 +300,9 @@ final class QuantizeCommand implements Callable<Integer> {
                     Double.isNaN(q.top1Agreement()) ? "" : String.format(Locale.US, ", top-1 agreement %.1f%%", 100 * q.top1Agreement()));
         }
         if (!Double.isNaN(r.minCosine())) {
-            boolean allFloat = !r.kept().isEmpty() && r.decisions().stream().allMatch(d -> d.precision() == Precision.FLOAT);
-            out.printf(Locale.US, "  gate min cosine %.4f: %s%n", r.minCosine(), !r.gatePassed() ? "FAILED"
-                    : allFloat ? "met only with every layer in float32 (nothing quantized)" : "passed");
+            boolean allFloat = !r.kept().isEmpty() && r.quantizedLayers() == 0;
+            out.printf(Locale.US, "  gate min cosine %.4f: %s%n", r.minCosine(), r.gatePassed() ? "passed"
+                    : allFloat ? "FAILED: met only with every layer in float32 (nothing quantized)" : "FAILED");
             if (!r.kept().isEmpty()) {
                 out.printf(Locale.US, "  kept in higher precision (%s extra):%n", Sizes.bytes(r.keptBytes()));
                 for (LayerDecision d : r.kept()) {

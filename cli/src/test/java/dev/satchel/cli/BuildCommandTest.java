@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.cli.build.BuildConfig;
 import dev.satchel.cli.build.BuildConfigParser;
+import dev.satchel.model.DataType;
+import dev.satchel.model.onnx.Onnx;
 import dev.satchel.testing.TinyModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,6 +220,7 @@ class BuildCommandTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         BuildConfig c = BuildConfigParser.parse(target);
         assertEquals(Map.of("batch", 1L), c.dims());
+        assertTrue(Files.readString(target).contains("  batch: 1    # batch\n"), Files.readString(target));
         assertEquals("mlp", c.bundle().name());
         assertEquals(BuildConfig.Signing.Kind.THROWAWAY, c.signing().kind());
         assertTrue(Files.readString(target).contains("model: ../mlp.onnx"), Files.readString(target));
@@ -370,6 +373,28 @@ class BuildCommandTest {
         assertEquals(0, again.exit(), again.out() + again.err());
         assertEquals(1, calls[0], "quantize ran again with nothing changed");
         assertTrue(again.out().contains("quantize unchanged, skipped"), again.out());
+    }
+
+    @Test
+    void build_realQuantizeGateMetOnlyWithEverythingInFloat_failsTheBuildNamingTheYamlKeys() throws Exception {
+        // x [batch, 16] -> MatMul W [16, 64]: one quantizable layer, really run in ONNX Runtime. No
+        // int8 form reaches a 1e-7 gate; float32 does, which would ship the model unquantized.
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("one-matmul")
+                .addInput(TinyModels.tensor("x", DataType.FLOAT, "batch", 16))
+                .addOutput(TinyModels.tensor("y", DataType.FLOAT, "batch", 64))
+                .addInitializer(TinyModels.randomFloats("W", 3, 16, 64))
+                .addNode(TinyModels.node("MatMul", List.of("x", "W"), List.of("y")))
+                .build();
+        Files.write(dir.resolve("mlp.onnx"), TinyModels.model(g, 13).toByteArray());
+        Files.writeString(config, Files.readString(config).replace("devices:",
+                "quantize:\n  mode: int8\n  gate: {min-cosine: 0.9999999}\ndevices:"));
+        CliRun r = CliRun.of("build", config.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("is met only with every layer kept in float32, so nothing would be quantized"), r.out());
+        assertTrue(r.out().contains("in satchel.yaml: evaluation: inputs: DIR; quantize: gate: {min-cosine: X} or off"), r.out());
+        assertTrue(r.out().contains("NOT shipped"), r.out());
+        assertFalse(Files.exists(dir.resolve("out/mlp-3.satchel")));
+        assertTrue(Files.readString(dir.resolve("out/report.md")).contains("is met only with every layer kept in float32"));
     }
 
     @Test

@@ -36,6 +36,37 @@ class ReportGoldenTest {
     }
 
     @Test
+    void quantizationGate_metOnlyWithEverythingInFloat_failsWithThatReason() throws Exception {
+        // What QuantizeSession reports when the gate holds only with every layer back in float32.
+        String floatOnly = ReportFixtures.QUANTIZATION.replace("\"layers_quantized\": 1", "\"layers_quantized\": 0")
+                .replace("\"passed\": true", "\"passed\": false").replace("\"mean_cosine\": 0.998731", "\"mean_cosine\": 1.000000");
+        ReportInputs base = ReportFixtures.inputs(dir, true);
+        Report r = Report.build(new ReportInputs(base.modelSource(), base.modelSha256(), base.facts(), base.sourceBytes(),
+                base.check(), Optional.of(floatOnly), base.requirements(), base.bundle(), base.tool(), base.generatedAt(),
+                base.labJson()));
+        assertFalse(r.passed());
+        assertTrue(r.json().contains("the gate's 0.995000 is met only with every layer kept in float32 (nothing quantized)"),
+                r.json());
+        assertFalse(r.json().contains("below the gate's"), r.json());
+    }
+
+    @Test
+    void quantizationWarnings_renderedInMarkdownAndHtml() throws Exception {
+        String warned = ReportFixtures.QUANTIZATION.replace("\"warnings\": []",
+                "\"warnings\": [\"the original model's output 'y' is near zero on every evaluation input <2e-05>\"]");
+        ReportInputs base = ReportFixtures.inputs(dir, true);
+        Report r = Report.build(new ReportInputs(base.modelSource(), base.modelSha256(), base.facts(), base.sourceBytes(),
+                base.check(), Optional.of(warned), base.requirements(), base.bundle(), base.tool(), base.generatedAt(),
+                base.labJson()));
+        String md = r.render(ReportFormat.MARKDOWN);
+        assertTrue(md.contains("Quantization warnings:\n\n- the original model's output 'y' is near zero"), md);
+        String html = r.render(ReportFormat.HTML);
+        assertTrue(html.contains("<ul class=\"note\" id=\"quantization-warnings\"><li>the original model&#39;s output")
+                || html.contains("<ul class=\"note\" id=\"quantization-warnings\"><li>the original model's output"), html);
+        assertTrue(html.contains("&lt;2e-05&gt;"), "escaped");
+    }
+
+    @Test
     void build_notQuantized_matchesGoldenJson() throws Exception {
         golden("report-unquantized.json", Report.build(ReportFixtures.inputs(dir, false)).json());
     }

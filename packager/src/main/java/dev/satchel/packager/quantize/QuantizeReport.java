@@ -62,9 +62,12 @@ public record QuantizeReport(QuantizeMode mode, long sourceBytes, long outputByt
         }
     }
 
-    /** True when a gate was set and the final model meets it. */
+    /**
+     * True when a gate was set and the final model meets it with something quantized: a gate met
+     * only by keeping every layer in float32 is not passed (the model would ship unquantized).
+     */
     public boolean gatePassed() {
-        return !Double.isNaN(minCosine) && worstCosine() >= minCosine;
+        return !Double.isNaN(minCosine) && worstCosine() >= minCosine && quantizedLayers() > 0;
     }
 
     /** The lowest mean cosine over outputs; NaN when not evaluated. */

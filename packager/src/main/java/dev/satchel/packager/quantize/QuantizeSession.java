@@ -148,7 +148,7 @@ public final class QuantizeSession {
                 // model back and calling it a pass would hide that quantization failed.
                 throw new GateFailedException(partial, "the quality gate (min cosine " + plain(req.minCosine())
                         + ") is met only with every layer kept in float32, so nothing would be quantized; evaluate on real "
-                        + "inputs (--eval-inputs DIR), lower --min-cosine, or quantize without the gate (--no-gate)");
+                        + "inputs, lower the gate, or quantize without it", true);
             }
             ModelWriter.Result w = ModelWriter.write(best.result.model(), req.output(), write);
             return new QuantizeReport(req.options().mode(), sourceBytes, w.modelBytes() + w.dataBytes(),
@@ -172,15 +172,23 @@ public final class QuantizeSession {
         private static final long serialVersionUID = 1L;
         private final transient QuantizeReport report;
 
+        private final boolean floatOnly;
+
         GateFailedException(QuantizeReport report) {
             this(report, "the quality gate (min cosine " + plain(report.minCosine()) + ") was not met: best reached "
                     + String.format(java.util.Locale.ROOT, "%.6f", report.worstCosine()) + " with " + report.kept().size()
-                    + " layers kept in higher precision");
+                    + " layers kept in higher precision", false);
         }
 
-        GateFailedException(QuantizeReport report, String message) {
+        GateFailedException(QuantizeReport report, String message, boolean floatOnly) {
             super(Code.GATE_FAILED, message);
             this.report = report;
+            this.floatOnly = floatOnly;
+        }
+
+        /** Whether the gate was met, but only with every layer back in float32 (nothing quantized). */
+        public boolean floatOnly() {
+            return floatOnly;
         }
 
         public QuantizeReport report() {

@@ -404,6 +404,13 @@ public final class HtmlRenderer {
         barChart(b, "quality", "Quality per output: mean cosine similarity to the float model (axis from "
                 + Fmt.num(floor, 2) + " to 1)", bars, 1 - floor, marks, min == null ? null
                 : "dashed line: the accuracy gate, mean cosine " + Fmt.num(min, 4));
+        if (q.path("warnings").size() > 0) {
+            b.append("<ul class=\"note\" id=\"quantization-warnings\">");
+            for (JsonNode w : q.path("warnings")) {
+                b.append("<li>").append(esc(w.asText())).append("</li>");
+            }
+            b.append("</ul>\n");
+        }
         List<Bar> kept = new ArrayList<>();
         double maxKept = 0;
         // Quality per kept layer: the cosine each layer alone gained when mixed precision kept it

@@ -81,6 +81,15 @@ public final class MarkdownRenderer {
                 }
                 b.append('\n');
             }
+            // What the quantizer said about its own measurement (generated inputs, an output that
+            // stays near zero): without it a reader cannot tell how far to trust the figures above.
+            if (q.path("warnings").size() > 0) {
+                b.append("Quantization warnings:\n\n");
+                for (JsonNode w : q.path("warnings")) {
+                    b.append("- ").append(Fmt.md(w.asText())).append('\n');
+                }
+                b.append('\n');
+            }
         }
 
         StringBuilder failed = new StringBuilder();

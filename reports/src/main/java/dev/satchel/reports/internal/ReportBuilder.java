@@ -84,8 +84,11 @@ public final class ReportBuilder {
             if (gate.isObject()) {
                 ok = gate.path("passed").asBoolean(false);
                 if (!ok) {
-                    reasons.add("worst mean cosine " + worstCosine(quant) + " below the gate's "
-                            + gate.path("min_cosine").asText());
+                    // A gate met only with every layer back in float32 fails too: nothing would be quantized.
+                    reasons.add(quant.path("layers_quantized").asLong(1) == 0
+                            ? "the gate's " + gate.path("min_cosine").asText() + " is met only with every layer kept in float32 "
+                                    + "(nothing quantized); evaluate on inputs that exercise the model"
+                            : "worst mean cosine " + worstCosine(quant) + " below the gate's " + gate.path("min_cosine").asText());
                 }
             } else {
                 ok = true;
