@@ -144,6 +144,18 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void quantize_outputWhereNoFileCanBe_exitsFiveNamingTheOutputNotATemporaryFile() throws Exception {
+        Path file = dir.resolve("plain-file");
+        Files.writeString(file, "x");
+        Path out = file.resolve("q.onnx"); // a file where the output's folder should be
+        CliRun r = CliRun.of("quantize", mlp.toString(), "-o", out.toString(), "--min-weight-size", "0", "--no-eval");
+        assertEquals(5, r.exit(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("satchel: cannot write " + out + ": " + file + " is in the way"), r.err());
+        assertFalse(r.err().contains(".tmp-"), r.err());
+    }
+
+    @Test
     void quantize_gateWithoutEvaluation_isUsageError() {
         CliRun r = CliRun.of("quantize", mlp.toString(), "-o", dir.resolve("q.onnx").toString(), "--no-eval", "--min-cosine", "0.9");
         assertEquals(2, r.exit(), r.err());

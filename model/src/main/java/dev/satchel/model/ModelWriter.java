@@ -42,6 +42,36 @@ public final class ModelWriter {
 
     public static Result write(OnnxModel model, Path out, WriteOptions options) throws IOException {
         Path target = out.toAbsolutePath().normalize();
+        try {
+            return writeTo(model, out, target, options);
+        } catch (ModelException e) {
+            throw e;
+        } catch (IOException e) {
+            throw cannotWrite(out, e);
+        }
+    }
+
+    /**
+     * A failure to write names the output the user gave, not the temporary file next to it, and
+     * says why in words (the exception of a failed create names only a path).
+     */
+    private static IOException cannotWrite(Path out, IOException e) {
+        String why;
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            why = e.getMessage() + " is in the way: it is a file where a folder is needed";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            why = "cannot create a file in " + out.toAbsolutePath().getParent();
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            why = "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            why = fse.getReason();
+        } else {
+            why = String.valueOf(e.getMessage());
+        }
+        return new IOException("cannot write " + out + ": " + why, e);
+    }
+
+    private static Result writeTo(OnnxModel model, Path out, Path target, WriteOptions options) throws IOException {
         Path dir = target.getParent();
         Files.createDirectories(dir);
         String dataName = options.dataFileName() != null ? options.dataFileName() : target.getFileName() + ".data";
