@@ -50,7 +50,14 @@ final class KeygenCommand implements Callable<Integer> {
                     "--algorithm: expected ecdsa-p256, ecdsa-p384 or ed25519, got '" + algorithm + "'");
         }
         char[] pass = Secrets.read(passphraseFile, "SATCHEL_KEY_PASSPHRASE");
-        PublicKeyInfo pub = KeyFiles.writeKeyPair(KeyFiles.generate(alg), out, pass);
+        PublicKeyInfo pub;
+        try {
+            pub = KeyFiles.writeKeyPair(KeyFiles.generate(alg), out, pass);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e; // the refusal to overwrite a key, reported as it is
+        } catch (java.io.IOException e) {
+            throw dev.satchel.model.ModelWriter.writeFailure(Path.of(out + ".key"), e);
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + out + ".key (" + alg.id() + (pass == null ? "" : ", encrypted") + ", mode 0600) and " + out + ".pub");
         w.println("key id " + pub.keyId());

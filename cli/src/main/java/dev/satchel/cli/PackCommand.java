@@ -151,7 +151,11 @@ final class PackCommand implements Callable<Integer> {
         try {
             prepared = BundleWriter.prepare(bundleSpec);
             byte[] signature = key == null ? null : sign(key, prepared.signedDigests());
-            BundleWriter.write(prepared, signature, output);
+            try {
+                BundleWriter.write(prepared, signature, output);
+            } catch (java.io.IOException ex) {
+                throw dev.satchel.model.ModelWriter.writeFailure(output, ex);
+            }
         } catch (BundleWriteException ex) {
             throw new CliException(ExitCode.INPUT_INVALID, ex.getMessage(), ex);
         }

@@ -61,6 +61,23 @@ class PackVerifyCommandsTest {
     }
 
     @Test
+    void packAndKeygen_outputWhereNoFileCanBe_exit5NamingTheOutput() throws Exception {
+        Path key = keygen("ecdsa-p256");
+        Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        Path bundle = file.resolve("t.bundle"); // a file where the output's folder should be
+        CliRunner.Result r = CliRunner.run("pack", a.resolve("model.onnx").toString(), "--name", "tiny", "--version", "1",
+                "--key", key + ".key", "-o", bundle.toString());
+        assertEquals(5, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("satchel: cannot write " + bundle + ": " + file + " is in the way"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        CliRunner.Result k = CliRunner.run("keygen", "--out", file.resolve("k").toString());
+        assertEquals(5, k.exitCode(), k.err());
+        assertTrue(k.err().startsWith("satchel: cannot write " + file.resolve("k.key") + ": "), k.err());
+        assertFalse(k.err().contains("no such file"), k.err());
+    }
+
+    @Test
     void verify_packedWithEcdsa_okThenTamperedExit4() throws Exception {
         Path key = keygen("ecdsa-p256");
         Path a = modelDir("a", Instant.now(), "rw-r--r--", 0);

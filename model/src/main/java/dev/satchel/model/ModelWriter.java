@@ -47,15 +47,16 @@ public final class ModelWriter {
         } catch (ModelException e) {
             throw e;
         } catch (IOException e) {
-            throw cannotWrite(out, e);
+            throw writeFailure(out, e);
         }
     }
 
     /**
-     * A failure to write names the output the user gave, not the temporary file next to it, and
-     * says why in words (the exception of a failed create names only a path).
+     * A failure to write {@code out}, as one line that names the output the user gave, not the
+     * temporary file next to it, and says why in words (the exception of a failed create names
+     * only a path). For any writer of user-named outputs, not only models.
      */
-    private static IOException cannotWrite(Path out, IOException e) {
+    public static IOException writeFailure(Path out, IOException e) {
         String why;
         if (e instanceof java.nio.file.FileAlreadyExistsException) {
             why = e.getMessage() + " is in the way: it is a file where a folder is needed";
