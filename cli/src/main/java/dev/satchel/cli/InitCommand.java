@@ -4,12 +4,15 @@ import dev.satchel.model.Dim;
 import dev.satchel.model.ModelReader;
 import dev.satchel.model.OnnxModel;
 import dev.satchel.model.ValueInfo;
+import dev.satchel.packager.quantize.EvalSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,7 +86,7 @@ final class InitCommand implements Callable<Integer> {
         // side, a sample count) gets the size quantize evaluates unbound dimensions with: at 1 the
         // gate would measure one-token sentences or one-pixel images, and the memory plan too.
         Map<String, Long> dims = new TreeMap<>();
-        java.util.Set<String> batch = new java.util.HashSet<>();
+        Set<String> batch = new HashSet<>();
         for (ValueInfo v : m.facts().inputs()) {
             if (v.type().shape() == null) {
                 continue;
@@ -92,7 +95,7 @@ final class InitCommand implements Callable<Integer> {
             for (int i = 0; i < shape.size(); i++) {
                 Dim d = shape.get(i);
                 if (d.isSymbolic()) {
-                    dims.put(d.symbol(), dev.satchel.packager.quantize.EvalSpec.UNBOUND_SIZE);
+                    dims.put(d.symbol(), EvalSpec.UNBOUND_SIZE);
                     if (i == 0) {
                         batch.add(d.symbol());
                     }
