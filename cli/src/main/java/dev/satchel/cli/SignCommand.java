@@ -7,6 +7,7 @@ import dev.satchel.signing.SigningKey;
 import dev.satchel.verifier.json.Json;
 import dev.satchel.verifier.signature.Serialization;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,6 +117,14 @@ final class SignCommand implements Callable<Integer> {
             options = options.withSharding(shardSize);
         } else if (!"files".equals(hash)) {
             throw new CliException(ExitCode.USAGE, "--hash: expected files or sharded, got '" + hash + "'");
+        }
+        // Whether the signature can be written where asked, before the model is hashed: a failure
+        // then names the signature file, not the temporary file the signer writes first.
+        Path dir = options.signature().toAbsolutePath().getParent();
+        try {
+            Files.delete(Files.createTempFile(dir, ".satchel-write-check-", ".tmp"));
+        } catch (java.io.IOException e) {
+            throw dev.satchel.model.ModelWriter.writeFailure(options.signature(), e);
         }
         SignResult r = ModelSigner.sign(key, options);
         PrintWriter out = spec.commandLine().getOut();

@@ -75,6 +75,11 @@ class PackVerifyCommandsTest {
         assertEquals(5, k.exitCode(), k.err());
         assertTrue(k.err().startsWith("satchel: cannot write " + file.resolve("k.key") + ": "), k.err());
         assertFalse(k.err().contains("no such file"), k.err());
+        Path sig = file.resolve("model.sig");
+        CliRunner.Result sign = CliRunner.run("sign", a.resolve("model.onnx").toString(), "--key", key + ".key", "-o", sig.toString());
+        assertEquals(5, sign.exitCode(), sign.err());
+        assertTrue(sign.err().startsWith("satchel: cannot write " + sig + ": "), sign.err());
+        assertFalse(sign.err().contains(".tmp"), sign.err());
     }
 
     @Test
