@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark for issue 3 (satchel quantize) on all-minilm-l6-v2, ONNX Runtime Java 1.24.2, one thread.
 #  1. quantizes the model with `satchel quantize` in int8, int4 and fp16 (with the gates used for the
-#     acceptance figures) and, for reference, reads ONNX Runtime's own int8 model;
+#     acceptance figures, timing each run) and, for reference, reads ONNX Runtime's own int8 model;
 #  2. measures each against fp32 with MiniLmBench (packager test code): mean-pooled last_hidden_state
 #     cosine on 60 WordPiece-tokenised sentences and on 64 random 128-token sequences, file size, and
 #     int8 latency at 128 tokens interleaved with ONNX Runtime's int8 model;
@@ -25,10 +25,11 @@ export SATCHEL_SKIP_BUILD_CHECK=1
 model="$(find "${SATCHEL_CACHE:-$HOME/.cache/satchel}/models" -name all-minilm-l6-v2.onnx | head -1)"
 dims=(--dim batch_size=1 --dim sequence_length=128)
 if [ "$only" != speed ]; then
-echo "== quantizing $model"
-"$root/satchel" quantize "$model" -o "$out/int8.onnx" --mode int8 --min-cosine 0.99 "${dims[@]}" --report "$out/int8.json"
-"$root/satchel" quantize "$model" -o "$out/int4.onnx" --mode int4 --zero-points --min-cosine "$int4_gate" "${dims[@]}" --report "$out/int4.json"
-"$root/satchel" quantize "$model" -o "$out/fp16.onnx" --mode fp16 --min-cosine 0.995 "${dims[@]}" --report "$out/fp16.json"
+echo "== quantizing $model (each with its accuracy gate; wall and CPU seconds on stderr)"
+gated() { /usr/bin/time -f "   $1 with the gate: %e s wall, %U s user CPU" "$root/satchel" quantize "$model" "${@:2}"; }
+gated int8 -o "$out/int8.onnx" --mode int8 --min-cosine 0.99 "${dims[@]}" --report "$out/int8.json"
+gated int4 -o "$out/int4.onnx" --mode int4 --zero-points --min-cosine "$int4_gate" "${dims[@]}" --report "$out/int4.json"
+gated fp16 -o "$out/fp16.onnx" --mode fp16 --min-cosine 0.995 "${dims[@]}" --report "$out/fp16.json"
 
 echo "== accuracy and latency (ONNX Runtime Java, 1 thread)"
 (cd "$root" && mvn -B -q -o -pl packager test-compile >&2 \
