@@ -296,6 +296,17 @@ class UpdateInteropIT {
         assertEquals(0, code, err.toString("UTF-8"));
         assertTrue(out.toString("UTF-8").startsWith("installed tiny/tiny-2.bundle (tiny version 2"), out.toString("UTF-8"));
         assertTrue(Arrays.equals(Files.readAllBytes(Paths.get(r.string("file"))), Files.readAllBytes(site.resolve(target2()))));
+
+        // The next update goes in on trial: two loads to confirm it, or the store returns to v2.
+        publish(3);
+        out.reset();
+        code = SatchelVerify.run(new String[] {"update", "--repo", server.url.toString(), "--store", c.store.toString(),
+            "--root", site.resolve("metadata/1.root.json").toString(), "--trust", rel + ".pub", "--profile", "rpi-4",
+            "--trial", "2"}, new PrintStream(out, true, "UTF-8"), new PrintStream(err, true, "UTF-8"));
+        assertEquals(0, code, err.toString("UTF-8"));
+        String o = out.toString("UTF-8");
+        assertTrue(o.startsWith("installed tiny/tiny-3.bundle (tiny version 3") && o.contains("; on trial: confirm it within 2 attempts"),
+                o);
     }
 
     @Test

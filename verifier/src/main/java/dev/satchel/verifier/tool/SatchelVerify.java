@@ -213,7 +213,9 @@ public final class SatchelVerify {
                     trial(store, opts);
                     UpdateResult r = client.update(store);
                     trust.parsed();
-                    out.println(r);
+                    long left = store.status().trialAttemptsLeft();
+                    out.println(r + (r.installed() != null && left >= 0 ? "; on trial: confirm it within " + left
+                            + " attempts (satchel-verify attempt, confirm)" : ""));
                 }
                 return OK;
             }
