@@ -1,6 +1,5 @@
 package dev.satchel.cli;
 
-import dev.satchel.model.Dim;
 import dev.satchel.model.ModelReader;
 import dev.satchel.model.OnnxModel;
 import dev.satchel.model.ValueInfo;
@@ -8,11 +7,10 @@ import dev.satchel.packager.quantize.EvalSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,24 +83,20 @@ final class InitCommand implements Callable<Integer> {
         // A symbol that leads some input's shape is a batch: 1. Any other (a sequence, an image
         // side, a sample count) gets the size quantize evaluates unbound dimensions with: at 1 the
         // gate would measure one-token sentences or one-pixel images, and the memory plan too.
-        Map<String, Long> dims = new TreeMap<>();
-        Set<String> batch = new HashSet<>();
+        List<List<String>> inputDims = new ArrayList<>();
         for (ValueInfo v : m.facts().inputs()) {
-            if (v.type().shape() == null) {
-                continue;
+            if (v.type().shape() != null) {
+                inputDims.add(v.type().shape().stream().map(d -> d.isSymbolic() ? d.symbol() : "").toList());
             }
-            List<Dim> shape = v.type().shape();
-            for (int i = 0; i < shape.size(); i++) {
-                Dim d = shape.get(i);
-                if (d.isSymbolic()) {
-                    dims.put(d.symbol(), EvalSpec.UNBOUND_SIZE);
-                    if (i == 0) {
-                        batch.add(d.symbol());
-                    }
+        }
+        Map<String, Long> dims = new TreeMap<>();
+        for (List<String> names : inputDims) {
+            for (String sym : names) {
+                if (!sym.isEmpty()) {
+                    dims.put(sym, EvalSpec.unboundSize(sym, inputDims));
                 }
             }
         }
-        batch.forEach(k -> dims.put(k, 1L));
         String name = modelRef.startsWith(ModelPaths.PREFIX) ? modelRef.substring(ModelPaths.PREFIX.length())
                 : Path.of(modelRef).getFileName().toString().replaceFirst("\\.onnx$", "");
         name = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
@@ -121,7 +115,7 @@ final class InitCommand implements Callable<Integer> {
         } else {
             b.append("dims:\n");
             dims.forEach((k, v) -> b.append("  ").append(quote(k)).append(": ").append(v)
-                    .append(batch.contains(k) ? "    # batch\n" : "    # a guess: set the size your app runs with\n"));
+                    .append(v == 1 ? "    # batch\n" : "    # a guess: set the size your app runs with\n"));
         }
         b.append("\n# Quantization (remove this block to ship the model as it is).\n")
                 .append("quantize:\n")

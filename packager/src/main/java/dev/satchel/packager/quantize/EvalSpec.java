@@ -30,6 +30,21 @@ public record EvalSpec(Map<String, Long> dims, int samples, long seed, Map<Strin
     /** Size given to an unbound symbolic dimension that is not a batch (see {@link #dims}). */
     public static final long UNBOUND_SIZE = 128;
 
+    /**
+     * The size an unbound symbolic dimension is evaluated with: 1 when it leads the shape of some
+     * input (a batch), {@link #UNBOUND_SIZE} otherwise.
+     *
+     * @param inputDims each input's dimension names, in order ("" for a fixed or unnamed dimension)
+     */
+    public static long unboundSize(String symbol, java.util.Collection<? extends java.util.List<String>> inputDims) {
+        for (java.util.List<String> dims : inputDims) {
+            if (!dims.isEmpty() && dims.get(0).equals(symbol)) {
+                return 1;
+            }
+        }
+        return UNBOUND_SIZE;
+    }
+
     public EvalSpec {
         dims = Map.copyOf(new TreeMap<>(dims));
         intRanges = Map.copyOf(new TreeMap<>(intRanges));

@@ -115,9 +115,7 @@ public final class QuantizeSession {
                 warnings.add("evaluation inputs were generated from the input signature (" + req.eval().samples()
                         + " samples, seed " + req.eval().seed() + "); pass real inputs (--eval-inputs) for a sharper measurement");
             }
-            for (String w : eval.warnings()) {
-                warnings.add(w.startsWith("unbound:") ? w.substring(8) : w);
-            }
+            warnings.addAll(eval.warnings());
             listener.progress("measuring", 0, 1);
             Attempt best = attempt(rq, req.options(), base, eval, tmp, write);
             listener.progress("measuring", 1, 1);

@@ -34,6 +34,8 @@ public final class OrtEvaluator implements AutoCloseable {
     /** Per sample, the reference outputs' shapes (user-supplied samples may differ in size). */
     private final List<Map<String, long[]>> shapes = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** Sizes made up for unbound dimensions: what the failure hint and the warnings name. */
+    private final Map<String, Long> guessed = new LinkedHashMap<>();
     private Map<String, CalibrationData.Signature> signature = Map.of();
 
     /**
@@ -100,13 +102,9 @@ public final class OrtEvaluator implements AutoCloseable {
         if (spec.userSupplied()) {
             return "";
         }
-        List<String> guessed = new ArrayList<>();
-        for (String w : warnings) {
-            if (w.startsWith("unbound:")) {
-                guessed.add(w.substring(8, w.indexOf(" was not bound")) + " = " + w.substring(w.lastIndexOf("evaluated with ") + 15));
-            }
-        }
-        return " (on generated inputs" + (guessed.isEmpty() ? "" : ", " + String.join(", ", guessed))
+        List<String> sizes = new ArrayList<>();
+        guessed.forEach((what, size) -> sizes.add(what + " = " + size + (size == 1 ? " (a batch)" : "")));
+        return " (on generated inputs" + (sizes.isEmpty() ? "" : ", " + String.join(", ", sizes))
                 + "; bind symbolic dimensions with --dim NAME=VALUE, set integer inputs with --input-range NAME=LO:HI, "
                 + "or pass real inputs with --eval-inputs DIR)";
     }
@@ -350,16 +348,6 @@ public final class OrtEvaluator implements AutoCloseable {
         return out;
     }
 
-    /** Whether {@code sym} is the leading axis of some graph input. */
-    private static boolean batchLike(Map<String, List<String>> symbols, String sym) {
-        for (List<String> dims : symbols.values()) {
-            if (!dims.isEmpty() && dims.get(0).equals(sym)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Map<String, OnnxTensor> generate(OrtSession s, EvalSpec spec, Map<String, Long> tableRows,
             Map<String, List<String>> symbols, long seed)
             throws OrtException, QuantizeException {
@@ -380,14 +368,11 @@ public final class OrtEvaluator implements AutoCloseable {
                     if (bound == null) {
                         // A batch (the leading axis of some input) gets 1; a sequence, image side
                         // or sample count a representative size.
-                        boolean batch = sym.isEmpty() ? i == 0 : batchLike(symbols, sym);
-                        bound = batch ? 1L : EvalSpec.UNBOUND_SIZE;
+                        bound = sym.isEmpty() ? (i == 0 ? 1 : EvalSpec.UNBOUND_SIZE) : EvalSpec.unboundSize(sym, symbols.values());
                         String what = sym.isEmpty() ? "dimension " + i + " of input '" + e.getKey() + "' (unnamed)"
                                 : "symbolic dimension '" + sym + "'";
-                        String warning = "unbound:" + what + " was not bound with --dim; evaluated with " + bound
-                                + (batch ? " (a batch)" : "");
-                        if (!warnings.contains(warning)) {
-                            warnings.add(warning);
+                        if (guessed.put(what, bound) == null) {
+                            warnings.add(what + " was not bound with --dim; evaluated with " + bound + (bound == 1 ? " (a batch)" : ""));
                         }
                     }
                     shape[i] = bound;
