@@ -165,13 +165,18 @@ class ModelStoreTest {
         }
     }
 
+    /** v1 installed confirmed, then v2 on trial with {@code attempts} loads to confirm it. */
+    private void installV1ThenV2OnTrial(ModelStore s, int attempts) throws Exception {
+        s.install(bundle(1), DeviceFacts.unknown());
+        s.trialAttempts(attempts);
+        s.install(bundle(2), DeviceFacts.unknown());
+    }
+
     @Test
     void trial_attemptsUsedUpWithoutConfirm_revertsOnTheNextAttempt_andTheVersionIsRefusedAfterwards() throws Exception {
         Path dir = tmp.resolve("store");
         try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
-            s.install(bundle(1), DeviceFacts.unknown());
-            s.trialAttempts(2);
-            s.install(bundle(2), DeviceFacts.unknown());
+            installV1ThenV2OnTrial(s, 2);
             assertEquals("name=tiny current=2 previous=1 highest=2 trial=2", s.status().toString());
         }
         // Two app starts that load v2 and crash before confirming it; the count is durable.
@@ -202,9 +207,7 @@ class ModelStoreTest {
     @Test
     void trial_lastAttemptInTheSameRun_revertsThere() throws Exception {
         try (ModelStore s = ModelStore.open(tmp.resolve("store"), "tiny", verifier)) {
-            s.install(bundle(1), DeviceFacts.unknown());
-            s.trialAttempts(1);
-            s.install(bundle(2), DeviceFacts.unknown());
+            installV1ThenV2OnTrial(s, 1);
             assertEquals(2, s.attempt().manifest().version());
             assertEquals(1, s.attempt().manifest().version(), "second load without confirm: back to v1");
             assertEquals("name=tiny current=1 previous=0 highest=2 rejected=2 fallback=v2 was not confirmed within its trial attempts",
@@ -216,9 +219,7 @@ class ModelStoreTest {
     void trial_confirmed_staysForGood_andTheRecordIsReadableByOlderVerifiers() throws Exception {
         Path dir = tmp.resolve("store");
         try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
-            s.install(bundle(1), DeviceFacts.unknown());
-            s.trialAttempts(1);
-            s.install(bundle(2), DeviceFacts.unknown());
+            installV1ThenV2OnTrial(s, 1);
         }
         try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
             assertEquals(2, s.attempt().manifest().version());
@@ -254,9 +255,7 @@ class ModelStoreTest {
     void trial_usedUp_lastGoodBroken_storeCorruptNamingBoth() throws Exception {
         Path dir = tmp.resolve("store");
         try (ModelStore s = ModelStore.open(dir, "tiny", verifier)) {
-            s.install(bundle(1), DeviceFacts.unknown());
-            s.trialAttempts(1);
-            s.install(bundle(2), DeviceFacts.unknown());
+            installV1ThenV2OnTrial(s, 1);
             s.attempt();
         }
         flipByte(dir.resolve("v1.bundle"), 3 * BundleFormat.ALIGNMENT + 10);
